@@ -29,8 +29,8 @@ template <class... Args>
 }  // namespace ember
 
 /// Throws ember::Error with the streamed arguments as message when `cond` is false.
-#define EMBER_CHECK(cond, ...)                                      \
-  do {                                                              \
+#define EMBER_CHECK(cond, ...)                                                   \
+  do {                                                                           \
     if (__builtin_expect(!(cond), 0)) ::ember::detail::throw_error(__VA_ARGS__); \
   } while (0)
 
@@ -41,8 +41,9 @@ template <class... Args>
 #ifdef NDEBUG
 #define EMBER_ASSERT(cond) ((void)0)
 #else
-#define EMBER_ASSERT(cond) \
-  do {                     \
-    if (!(cond)) ::ember::detail::throw_error("internal error: ", #cond, " at ", __FILE__, ":", __LINE__); \
+#define EMBER_ASSERT(cond)                                                                      \
+  do {                                                                                          \
+    if (!(cond))                                                                                \
+      ::ember::detail::throw_error("internal error: ", #cond, " at ", __FILE__, ":", __LINE__); \
   } while (0)
 #endif

@@ -1,0 +1,91 @@
+// Reduction loops over a tensor viewed as (O, R, I): reduce the middle axis. I == 1 reduces
+// contiguous rows (vectorized reduction); I > 1 accumulates whole rows, which vectorizes over I.
+#pragma once
+
+#include <omp.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "kernels/cpu/loops.h"
+
+namespace ember::kernels {
+
+/// out[o, i] = finish(fold(init, x[o, r, i] for r)) ; Acc is the accumulator type.
+template <class T, class Out, class Acc, class Fold, class Finish>
+void reduce_ori(const T* x, Out* out, int64_t O, int64_t R, int64_t I, Acc init, Fold fold,
+                Finish finish) {
+  const int64_t total = O * R * I;
+  if (I == 1) {
+    if (O == 1 && R >= kGrain && num_threads() > 1 && !omp_in_parallel()) {
+      // One long row: per-thread partials combined in order (deterministic for a thread count).
+      const int nt = num_threads();
+      std::vector<Acc> part(nt, init);
+#pragma omp parallel num_threads(nt)
+      {
+        const int t = omp_get_thread_num(), n = omp_get_num_threads();
+        const int64_t r0 = R * t / n, r1 = R * (t + 1) / n;
+        Acc acc = init;
+        for (int64_t r = r0; r < r1; ++r) acc = fold(acc, static_cast<Acc>(x[r]));
+        part[t] = acc;
+      }
+      Acc acc = part[0];
+      for (int t = 1; t < nt; ++t) acc = fold(acc, part[t]);
+      out[0] = finish(acc);
+      return;
+    }
+#pragma omp parallel for if (total >= kGrain && O > 1)
+    for (int64_t o = 0; o < O; ++o) {
+      const T* row = x + o * R;
+      Acc acc = init;
+      for (int64_t r = 0; r < R; ++r) acc = fold(acc, static_cast<Acc>(row[r]));
+      out[o] = finish(acc);
+    }
+    return;
+  }
+#pragma omp parallel if (total >= kGrain)
+  {
+    std::vector<Acc> acc(I);
+#pragma omp for
+    for (int64_t o = 0; o < O; ++o) {
+      for (int64_t i = 0; i < I; ++i) acc[i] = init;
+      const T* base = x + o * R * I;
+      for (int64_t r = 0; r < R; ++r) {
+        const T* row = base + r * I;
+#pragma omp simd
+        for (int64_t i = 0; i < I; ++i) acc[i] = fold(acc[i], static_cast<Acc>(row[i]));
+      }
+      for (int64_t i = 0; i < I; ++i) out[o * I + i] = finish(acc[i]);
+    }
+  }
+}
+
+/// Arg-reduction: index of the first element for which better(x, best) holds; NaN wins (as
+/// PyTorch's max/min propagate NaN).
+template <class T, class Better>
+void arg_reduce_ori(const T* x, T* values, int64_t* indices, int64_t O, int64_t R, int64_t I,
+                    Better better) {
+#pragma omp parallel for collapse(2) if (O * R * I >= kGrain)
+  for (int64_t o = 0; o < O; ++o) {
+    for (int64_t i = 0; i < I; ++i) {
+      const T* p = x + o * R * I + i;
+      T best = p[0];
+      int64_t bi = 0;
+      for (int64_t r = 1; r < R; ++r) {
+        const T v = p[r * I];
+        if constexpr (std::is_floating_point_v<T>) {
+          if (best != best) break;  // NaN already found
+          if (v != v) {
+            best = v, bi = r;
+            break;
+          }
+        }
+        if (better(v, best)) best = v, bi = r;
+      }
+      if (values) values[o * I + i] = best;
+      indices[o * I + i] = bi;
+    }
+  }
+}
+
+}  // namespace ember::kernels

@@ -1,0 +1,102 @@
+// Storage allocation and TensorImpl geometry.
+#include "ember/tensor/tensor_impl.h"
+
+#include <cstdlib>
+#include <new>
+
+#include "ember/autograd/node.h"
+#include "ember/core/error.h"
+
+namespace ember {
+
+namespace {
+constexpr size_t kAlignment = 64;
+}
+
+StorageImpl::StorageImpl(int64_t nbytes) : nbytes_(nbytes), owned_(true) {
+  size_t n = static_cast<size_t>(nbytes > 0 ? nbytes : 1);
+  n = (n + kAlignment - 1) / kAlignment * kAlignment;
+  data_ = std::aligned_alloc(kAlignment, n);
+  if (!data_) throw std::bad_alloc();
+}
+
+StorageImpl::StorageImpl(void* data, int64_t nbytes, std::function<void(void*)> deleter)
+    : data_(data), nbytes_(nbytes), owned_(false) {
+  if (deleter) deleter_ = std::make_unique<std::function<void(void*)>>(std::move(deleter));
+}
+
+StorageImpl::~StorageImpl() {
+  if (owned_)
+    std::free(data_);
+  else if (deleter_)
+    (*deleter_)(data_);
+}
+
+DimVector contiguous_strides(IntArrayRef sizes) {
+  DimVector strides(sizes.size());
+  int64_t s = 1;
+  for (size_t i = sizes.size(); i-- > 0;) {
+    strides[i] = s;
+    s *= sizes[i] > 0 ? sizes[i] : 1;
+  }
+  return strides;
+}
+
+int64_t compute_numel(IntArrayRef sizes, const char* op) {
+  int64_t n = 1;
+  for (int64_t s : sizes) {
+    EMBER_CHECK(s >= 0, op, ": negative dimension ", s, " in size ", sizes);
+    n *= s;
+  }
+  return n;
+}
+
+TensorImpl::TensorImpl(intrusive_ptr<StorageImpl> storage, ScalarType dtype, IntArrayRef sizes,
+                       IntArrayRef strides, int64_t offset, Device device)
+    : storage_(std::move(storage)),
+      sizes_(sizes),
+      strides_(strides),
+      offset_(offset),
+      dtype_(dtype),
+      device_(device) {
+  refresh();
+}
+
+TensorImpl::~TensorImpl() = default;
+
+void TensorImpl::set_geometry(IntArrayRef sizes, IntArrayRef strides, int64_t offset) {
+  sizes_ = sizes;
+  strides_ = strides;
+  offset_ = offset;
+  refresh();
+}
+
+void TensorImpl::set_storage(intrusive_ptr<StorageImpl> storage, int64_t offset) {
+  storage_ = std::move(storage);
+  offset_ = offset;
+}
+
+void TensorImpl::refresh() {
+  numel_ = 1;
+  for (int64_t s : sizes_) numel_ *= s;
+  contiguous_ = true;
+  int64_t expected = 1;
+  for (size_t i = sizes_.size(); i-- > 0;) {
+    if (sizes_[i] == 1) continue;
+    if (strides_[i] != expected) {
+      contiguous_ = false;
+      break;
+    }
+    expected *= sizes_[i];
+  }
+  if (numel_ == 0) contiguous_ = true;
+}
+
+autograd::AutogradMeta& TensorImpl::ensure_autograd_meta() {
+  if (!autograd_) autograd_ = std::make_unique<autograd::AutogradMeta>();
+  return *autograd_;
+}
+
+void TensorImpl::clear_autograd_meta() { autograd_.reset(); }
+
+}  // namespace ember
