@@ -1,0 +1,49 @@
+// Crash-safe file writes: whole-file replacement (write_file_atomic) and append-only logs
+// (AppendFile). Both report failures as ember::Error naming the path and the errno text.
+#pragma once
+
+#include <filesystem>
+#include <string_view>
+
+namespace ember::io {
+
+/// Replaces the file at `path` with `bytes` so that readers (and a crash at any instant) see
+/// either the complete old file or the complete new one, never a mix: the bytes go to a temporary
+/// file in the same directory, which is fsync'ed, renamed over `path`, and the directory is
+/// fsync'ed so the rename itself is durable. On failure the temporary file is removed, the
+/// previous file is left untouched, and ember::Error is thrown, e.g.
+/// "write_file_atomic: cannot create temporary file for runs/a/config.json: No such file or
+/// directory". The new file gets mode 0644 (less the umask).
+void write_file_atomic(const std::filesystem::path& path, std::string_view bytes);
+
+/// An append-only file (logs, event files). Opened with O_APPEND, created if missing, never
+/// truncated. Each append() is handed to the kernel with a single write(2) before it returns (no
+/// user-space buffer), so a record survives a crash of the process; call sync() to also survive
+/// a crash of the machine.
+class AppendFile {
+ public:
+  AppendFile() = default;
+  /// Opens (creating if needed) `path` for appending. Throws ember::Error on failure.
+  explicit AppendFile(const std::filesystem::path& path);
+  ~AppendFile();
+  AppendFile(AppendFile&& other) noexcept;
+  AppendFile& operator=(AppendFile&& other) noexcept;
+  AppendFile(const AppendFile&) = delete;
+  AppendFile& operator=(const AppendFile&) = delete;
+
+  /// Appends `record` (all of it: short writes and EINTR are retried). Throws ember::Error.
+  void append(std::string_view record);
+  /// fsync(2): the appended records reach the disk.
+  void sync();
+  /// Closes the file (also done by the destructor, which never throws).
+  void close();
+
+  bool is_open() const { return fd_ >= 0; }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+  int fd_ = -1;
+};
+
+}  // namespace ember::io
