@@ -32,32 +32,36 @@ void check_float(const Tensor& a, const Tensor& b, const char* op) {
               b.scalar_type());
 }
 
+template <class T>
+void mm_kernel(const Tensor& out, const Tensor& a, const Tensor& b) {
+  const int64_t m = a.size(0), k = a.size(1), n = b.size(1);
+  if constexpr (std::is_floating_point_v<T>) {
+    GemmArg A = gemm_arg(a), B = gemm_arg(b);
+    kernels::gemm(A.trans, B.trans, m, n, k, T(1), A.t.data_ptr<T>(), A.ld, B.t.data_ptr<T>(), B.ld,
+                  T(0), out.data_ptr<T>(), n);
+  } else {  // integer matmul: plain loops
+    Tensor ac = a.contiguous(), bc = b.contiguous();
+    const T *x = ac.data_ptr<T>(), *y = bc.data_ptr<T>();
+    T* o = out.data_ptr<T>();
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t j = 0; j < n; ++j) {
+        T s = 0;
+        for (int64_t p = 0; p < k; ++p) s += x[i * k + p] * y[p * n + j];
+        o[i * n + j] = s;
+      }
+  }
+}
+
 Tensor mm_impl(const Tensor& a, const Tensor& b) {
   EMBER_CHECK(a.dim() == 2 && b.dim() == 2, "mm: expected 2-D tensors but got shapes ", a.sizes(),
               " and ", b.sizes());
   EMBER_CHECK(a.size(1) == b.size(0), "mm: shapes ", a.sizes(), " and ", b.sizes(),
               " cannot be multiplied (", a.size(1), " != ", b.size(0), ")");
   check_float(a, b, "mm");
-  const int64_t m = a.size(0), k = a.size(1), n = b.size(1);
+  const int64_t m = a.size(0), n = b.size(1);
   Tensor out = new_empty({m, n}, a.scalar_type());
   if (m == 0 || n == 0) return out;
-  GemmArg A = gemm_arg(a), B = gemm_arg(b);
-  EMBER_DISPATCH_ALL(a.scalar_type(), "mm", [&] {
-    if constexpr (std::is_floating_point_v<scalar_t>) {
-      kernels::gemm(A.trans, B.trans, m, n, k, scalar_t(1), A.t.data_ptr<scalar_t>(), A.ld,
-                    B.t.data_ptr<scalar_t>(), B.ld, scalar_t(0), out.data_ptr<scalar_t>(), n);
-    } else {  // integer matmul: plain loops
-      Tensor ac = a.contiguous(), bc = b.contiguous();
-      const scalar_t *x = ac.data_ptr<scalar_t>(), *y = bc.data_ptr<scalar_t>();
-      scalar_t* o = out.data_ptr<scalar_t>();
-      for (int64_t i = 0; i < m; ++i)
-        for (int64_t j = 0; j < n; ++j) {
-          scalar_t s = 0;
-          for (int64_t p = 0; p < k; ++p) s += x[i * k + p] * y[p * n + j];
-          o[i * n + j] = s;
-        }
-    }
-  });
+  EMBER_DISPATCH_NUMERIC(a.scalar_type(), "mm", [&] { mm_kernel<scalar_t>(out, a, b); });
   return out;
 }
 
