@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -79,19 +80,21 @@ void write_dot(const std::string& path) {
 }
 
 int main(int argc, char** argv) {
-  sanity_check();
-  more_ops();
-  train();
+  std::optional<std::string> dot_path;  // "" means stdout
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--dot") {
-      write_dot("");
+      dot_path = "";
     } else if (arg.rfind("--dot=", 0) == 0) {
-      write_dot(arg.substr(6));
+      dot_path = arg.substr(6);
     } else {
       std::fprintf(stderr, "usage: %s [--dot | --dot=FILE]\n", argv[0]);
       return 2;
     }
   }
+  sanity_check();
+  more_ops();
+  train();
+  if (dot_path) write_dot(*dot_path);
   return 0;
 }
