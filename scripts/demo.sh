@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# `make demo`: runs the main demo from a Release build directory.
+# Until the training demo exists it runs the tensor/autograd tour.
+set -euo pipefail
+build=${1:-build}
+if [ -x "$build/example_fashion_mnist" ]; then
+  exec "$build/example_fashion_mnist"
+fi
+exec "$build/example_tour"
