@@ -26,6 +26,7 @@
 #include <variant>
 #include <vector>
 
+#include "ember/autograd/apply.h"
 #include "ember/autograd/grad_mode.h"
 #include "ember/autograd/node.h"
 #include "ember/autograd/saved_tensor.h"
