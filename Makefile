@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?= -DPython3_EXECUTABLE=/usr/bin/python3
 
-.PHONY: deps configure build demo test bench format asan clean install
+.PHONY: deps configure build demo test bench format format-check asan clean install
 
 deps:
 	@scripts/install-deps.sh
@@ -30,8 +30,14 @@ asan: deps
 	@cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS) --timeout 900
 
+format-check:
+	@scripts/check-format.sh
+
 format:
 	@git ls-files '*.cpp' '*.h' | xargs clang-format -i
 
 clean:
 	rm -rf $(BUILD) build-asan
+
+install: build
+	@cmake --install $(BUILD)
