@@ -19,6 +19,11 @@ thread_local uint64_t t_next_sequence_nr = 0;
 Node::Node() : sequence_nr_(t_next_sequence_nr++) {}
 Node::~Node() = default;
 
+variable_list Node::call(Tensor* grads) {
+  return apply(
+      variable_list(std::make_move_iterator(grads), std::make_move_iterator(grads + num_inputs())));
+}
+
 const Node*& detail::current_node() {
   thread_local const Node* node = nullptr;
   return node;
@@ -39,6 +44,11 @@ AccumulateGrad::AccumulateGrad(Tensor variable) : variable_(std::move(variable))
 }
 
 variable_list AccumulateGrad::apply(variable_list&& grads) {
+  EMBER_CHECK(!grads.empty(), "AccumulateGrad: expected one gradient");
+  return call(grads.data());
+}
+
+variable_list AccumulateGrad::call(Tensor* grads) {
   Tensor new_grad = std::move(grads[0]);
   AutogradMeta& meta = variable_.impl()->ensure_autograd_meta();
   if (meta.hooks) new_grad = meta.hooks->run(std::move(new_grad));
@@ -92,7 +102,9 @@ std::shared_ptr<Node> grad_accumulator(const Tensor& t) {
 Edge gradient_edge(const Tensor& t) {
   AutogradMeta* meta = t.impl()->autograd_meta();
   if (!meta) return Edge();
-  if (meta->grad_fn) return Edge(meta->grad_fn, meta->output_nr);
+  const std::shared_ptr<Node>& fn =
+      meta->base.defined() ? detail::view_grad_fn(*t.impl(), *meta) : meta->grad_fn;
+  if (fn) return Edge(fn, meta->output_nr);
   if (meta->requires_grad) return Edge(grad_accumulator(t), 0);
   return Edge();
 }
@@ -104,13 +116,16 @@ void set_history(const Tensor& t, std::shared_ptr<Node> fn, uint32_t output_nr) 
   meta.output_nr = output_nr;
   meta.requires_grad = false;  // derived from grad_fn for non-leaves
   meta.grad_accumulator.reset();
+  if (meta.base.defined()) meta.attr_version = t._version();
 }
 
 void install_hooks(const Tensor& t, AutogradMeta& meta) {
   if (!meta.hooks) meta.hooks = std::make_shared<TensorHooks>();
-  if (meta.grad_fn && !meta.hooks->installed) {
+  const std::shared_ptr<Node>& fn =
+      meta.base.defined() ? detail::view_grad_fn(*t.impl(), meta) : meta.grad_fn;
+  if (fn && !meta.hooks->installed) {
     meta.hooks->installed = true;
-    meta.grad_fn->add_pre_hook([h = meta.hooks, nr = meta.output_nr](const variable_list& in) {
+    fn->add_pre_hook([h = meta.hooks, nr = meta.output_nr](const variable_list& in) {
       variable_list out = in;
       if (nr < out.size()) out[nr] = h->run(out[nr]);
       return out;
@@ -167,14 +182,14 @@ Tensor SavedTensor::unpack() const {
 std::string to_dot(const Tensor& root) {
   std::ostringstream os;
   os << "digraph autograd {\n  node [shape=box, fontname=\"Helvetica\"];\n";
-  AutogradMeta* meta = root.defined() ? root.impl()->autograd_meta() : nullptr;
-  if (!meta || !meta->grad_fn) {
+  const Node* top = root.defined() ? root.grad_fn().get() : nullptr;
+  if (!top) {
     os << "}\n";
     return os.str();
   }
   std::unordered_map<const Node*, int> ids;
-  std::vector<const Node*> stack{meta->grad_fn.get()};
-  ids[meta->grad_fn.get()] = 0;
+  std::vector<const Node*> stack{top};
+  ids[top] = 0;
   os << "  out [label=\"output " << root.sizes() << "\", shape=ellipse];\n  out -> n0;\n";
   while (!stack.empty()) {
     const Node* n = stack.back();

@@ -12,14 +12,21 @@ namespace autograd {
 void install_hooks(const Tensor& t, AutogradMeta& meta);
 }
 
+namespace {
+// grad_fn, rebuilt first for a view whose base changed in place.
+const std::shared_ptr<autograd::Node>& fn_of(const TensorImpl& impl, AutogradMeta& m) {
+  return m.base.defined() ? autograd::detail::view_grad_fn(impl, m) : m.grad_fn;
+}
+}  // namespace
+
 bool Tensor::requires_grad() const {
   AutogradMeta* m = impl_checked()->autograd_meta();
-  return m && (m->requires_grad || m->grad_fn);
+  return m && (m->requires_grad || fn_of(*impl_, *m));
 }
 
 Tensor& Tensor::set_requires_grad(bool r) {
   AutogradMeta* m = impl_checked()->autograd_meta();
-  EMBER_CHECK(!m || !m->grad_fn,
+  EMBER_CHECK(!m || !fn_of(*impl_, *m),
               "requires_grad_: you can only change requires_grad flags of leaf "
               "variables (this tensor is an output of ",
               m ? m->grad_fn->name() : "", ")");
@@ -39,13 +46,13 @@ const Tensor& Tensor::grad() const {
   static const Tensor kUndefined;
   AutogradMeta* m = impl_checked()->autograd_meta();
   if (!m) return kUndefined;
-  if (m->grad_fn) return m->hooks && m->hooks->retains_grad ? m->hooks->retained_grad : kUndefined;
+  if (fn_of(*impl_, *m)) return m->hooks ? m->hooks->retained_grad : kUndefined;
   return m->grad;
 }
 
 Tensor& Tensor::mutable_grad() {
   AutogradMeta& m = impl_checked()->ensure_autograd_meta();
-  if (m.grad_fn) {
+  if (fn_of(*impl_, m)) {
     autograd::install_hooks(*this, m);
     return m.hooks->retained_grad;
   }
@@ -54,7 +61,7 @@ Tensor& Tensor::mutable_grad() {
 
 bool Tensor::is_leaf() const {
   AutogradMeta* m = impl_checked()->autograd_meta();
-  return !m || !m->grad_fn;
+  return !m || !fn_of(*impl_, *m);
 }
 
 void Tensor::retain_grad() const {
@@ -68,13 +75,13 @@ void Tensor::retain_grad() const {
 
 bool Tensor::retains_grad() const {
   AutogradMeta* m = impl_checked()->autograd_meta();
-  return m && m->grad_fn && m->hooks && m->hooks->retains_grad;
+  return m && fn_of(*impl_, *m) && m->hooks && m->hooks->retains_grad;
 }
 
 const std::shared_ptr<autograd::Node>& Tensor::grad_fn() const {
   static const std::shared_ptr<autograd::Node> kNone;
   AutogradMeta* m = impl_checked()->autograd_meta();
-  return m ? m->grad_fn : kNone;
+  return m ? fn_of(*impl_, *m) : kNone;
 }
 
 uint32_t Tensor::output_nr() const {
@@ -84,9 +91,9 @@ uint32_t Tensor::output_nr() const {
 
 void Tensor::backward(const Tensor& gradient, std::optional<bool> retain_graph, bool create_graph,
                       std::optional<std::vector<Tensor>> inputs) const {
-  autograd::backward(
-      {*this}, gradient.defined() ? autograd::variable_list{gradient} : autograd::variable_list{},
-      retain_graph, create_graph, inputs ? *inputs : autograd::variable_list{});
+  static const autograd::variable_list kNoInputs;
+  autograd::detail::run_backward(this, gradient.defined() ? &gradient : nullptr, 1, retain_graph,
+                                 create_graph, inputs ? *inputs : kNoInputs);
 }
 
 Tensor Tensor::detach() const {
@@ -101,11 +108,12 @@ Tensor& Tensor::detach_() {
     m->grad_fn.reset();
     m->requires_grad = false;
     m->output_nr = 0;
+    m->base = Tensor();  // no longer a differentiable view
   }
   return *this;
 }
 
-unsigned Tensor::register_hook(std::function<Tensor(const Tensor&)> hook) const {
+unsigned Tensor::_register_hook(std::function<Tensor(const Tensor&)> hook) const {
   EMBER_CHECK(requires_grad(),
               "register_hook: cannot register a hook on a tensor that doesn't "
               "require gradient");
@@ -114,13 +122,6 @@ unsigned Tensor::register_hook(std::function<Tensor(const Tensor&)> hook) const 
   unsigned id = m.hooks->next_id++;
   m.hooks->hooks.push_back({id, std::move(hook)});
   return id;
-}
-
-unsigned Tensor::register_hook(std::function<void(const Tensor&)> hook) const {
-  return register_hook(std::function<Tensor(const Tensor&)>([hook](const Tensor& g) {
-    hook(g);
-    return Tensor();
-  }));
 }
 
 void Tensor::remove_hook(unsigned handle) const {

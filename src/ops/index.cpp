@@ -468,12 +468,7 @@ Tensor& Tensor::index_put_(ArrayRef<indexing::TensorIndex> indices, const Tensor
   std::vector<std::pair<int64_t, Tensor>> adv;
   Tensor r = apply_basic(*this, indices, adv);
   if (adv.empty()) {
-    if (GradMode::is_enabled() && (requires_grad() || v.requires_grad()))
-      EMBER_CHECK(r.is_same(*this) || r.impl() == impl(),
-                  "index_put_: in-place assignment into a "
-                  "view of a tensor that takes part in autograd is not supported; build the "
-                  "result out of place (e.g. with where or cat)");
-    r.copy_(v);
+    r.copy_(v);  // r is a view of *this: under autograd *this gets a CopySlices node
     if (!r.is_same(*this)) impl()->storage()->bump_version();
     return *this;
   }

@@ -1,14 +1,17 @@
 // In-place ops and autograd. Without graph recording an in-place op writes straight into `self`.
-// When a graph is being recorded it computes the out-of-place result from a clone of `self`
-// (so that whatever the op saves is not overwritten), copies it into self's storage (bumping
-// the version, so stale saved tensors are detected) and makes self the output of that node.
+// When a graph is being recorded it applies the out-of-place op to a copy of `self` that carries
+// self's history (so whatever the op saves is not overwritten, and the op's input 0 is self's
+// old value), copies the result into self's storage (bumping the version, so stale saved
+// tensors are detected) and rebases self's history on the op's node. When self is a view, its
+// base gets a CopySlices node instead (see src/autograd/views.cpp).
 #pragma once
 
+#include "autograd/views.h"
 #include "ops/iter.h"
 
 namespace ember::ops {
 
-/// Throws for in-place ops that autograd cannot record (leaves, views of tensors needing grad).
+/// Throws for in-place ops that autograd cannot record (leaves, views of leaves needing grad).
 void check_inplace_allowed(const Tensor& self, const char* op);
 /// Copies `result`'s values into `self` and moves `result`'s history onto `self`.
 void rebase_history(Tensor& self, const Tensor& result);
@@ -18,7 +21,7 @@ Tensor& inplace(Tensor& self, bool others_require_grad, const char* op, OutOfPla
                 Direct direct) {
   if (GradMode::is_enabled() && (self.requires_grad() || others_require_grad)) {
     check_inplace_allowed(self, op);
-    Tensor result = out_of_place(self.clone());
+    Tensor result = out_of_place(autograd::detail::inplace_input(self));
     check_inplace_cast(result.scalar_type(), self, op);
     rebase_history(self, result);
   } else {

@@ -74,10 +74,7 @@ Tensor reduce_grad(const Tensor& g, IntArrayRef shape, ScalarType dtype) {
 }
 
 void check_inplace_allowed(const Tensor& self, const char* op) {
-  EMBER_CHECK(!(self.is_leaf() && self.requires_grad()), op,
-              ": a leaf Variable that requires grad is being used in an in-place operation "
-              "(shape ",
-              self.sizes(), "). Wrap it in NoGradGuard or use an out-of-place op.");
+  autograd::detail::check_inplace(self, op);
 }
 
 void rebase_history(Tensor& self, const Tensor& result) {
@@ -89,7 +86,7 @@ void rebase_history(Tensor& self, const Tensor& result) {
     });
   }
   self.impl()->storage()->bump_version();
-  if (result.grad_fn()) autograd::set_history(self, result.grad_fn(), result.output_nr());
+  if (result.grad_fn()) autograd::rebase_history(self, result.grad_fn(), result.output_nr());
 }
 
 // ---- ops --------------------------------------------------------------------------------------
@@ -193,6 +190,10 @@ struct AddScalar {
     return map_scalar(x, s, "add", [](auto u, auto v) { return u + v; });
   }
   variable_list backward(const Tensor& g, const Node&) { return {as_type(g, type)}; }
+};
+
+struct SubScalar : AddScalar {  // x - s computed as x + (-s alpha), libtorch's name
+  static constexpr const char* name = "SubBackward1";
 };
 
 struct MulScalar {
@@ -363,7 +364,12 @@ Tensor add(const Tensor& a, const Scalar& b, const Scalar& alpha) {
 Tensor sub(const Tensor& a, const Tensor& b, const Scalar& alpha) {
   return apply(Sub{alpha, {}, {}, kFloat, kFloat}, a, b);
 }
-Tensor sub(const Tensor& a, const Scalar& b, const Scalar& alpha) { return add(a, -b, alpha); }
+Tensor sub(const Tensor& a, const Scalar& b, const Scalar& alpha) {
+  const Scalar s = b.is_floating_point() || alpha.is_floating_point()
+                       ? Scalar(-b.toDouble() * alpha.toDouble())
+                       : Scalar(-b.toLong() * alpha.toLong());
+  return apply(SubScalar{{s, kFloat}}, a);
+}
 Tensor rsub(const Tensor& a, const Scalar& b) { return apply(RsubScalar{b, kFloat}, a); }
 Tensor mul(const Tensor& a, const Tensor& b) { return apply(Mul{}, a, b); }
 Tensor mul(const Tensor& a, const Scalar& b) { return apply(MulScalar{b, kFloat}, a); }
@@ -419,6 +425,9 @@ Tensor& Tensor::add_(const Tensor& o, const Scalar& alpha) {
       });
 }
 Tensor& Tensor::add_(const Scalar& o, const Scalar& alpha) {
+  if (GradMode::is_enabled() && requires_grad())  // records AddBackward1, as libtorch
+    return inplace(*this, false, "add_", [&](const Tensor& s) { return ember::add(s, o, alpha); },
+                   [] {});
   return add_(scalar_tensor(o.toDouble() * alpha.toDouble(), o.type()));
 }
 Tensor& Tensor::sub_(const Tensor& o, const Scalar& alpha) { return add_(o, -alpha); }
@@ -428,7 +437,11 @@ Tensor& Tensor::mul_(const Tensor& o) {
       *this, o.requires_grad(), "mul_", [&](const Tensor& s) { return ember::mul(s, o); },
       [&] { map2_inplace(*this, o, "mul_", [](auto x, auto y) { return x * y; }); });
 }
-Tensor& Tensor::mul_(const Scalar& o) { return mul_(scalar_tensor(o, o.type())); }
+Tensor& Tensor::mul_(const Scalar& o) {
+  if (GradMode::is_enabled() && requires_grad())  // records MulBackward1, as libtorch
+    return inplace(*this, false, "mul_", [&](const Tensor& s) { return ember::mul(s, o); }, [] {});
+  return mul_(scalar_tensor(o, o.type()));
+}
 Tensor& Tensor::div_(const Tensor& o) {
   return inplace(
       *this, o.requires_grad(), "div_", [&](const Tensor& s) { return ember::div(s, o); },
@@ -440,7 +453,11 @@ Tensor& Tensor::div_(const Tensor& o) {
         map2_inplace(*this, o, "div_", [](auto x, auto y) { return x / y; });
       });
 }
-Tensor& Tensor::div_(const Scalar& o) { return div_(scalar_tensor(o, o.type())); }
+Tensor& Tensor::div_(const Scalar& o) {
+  if (GradMode::is_enabled() && requires_grad())  // records DivBackward1, as libtorch
+    return inplace(*this, false, "div_", [&](const Tensor& s) { return ember::div(s, o); }, [] {});
+  return div_(scalar_tensor(o, o.type()));
+}
 Tensor& Tensor::pow_(const Scalar& e) {
   return inplace(
       *this, false, "pow_", [&](const Tensor& s) { return ember::pow(s, e); },

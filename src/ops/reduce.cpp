@@ -188,6 +188,10 @@ struct Mean {
   }
 };
 
+struct MeanAll : Mean {  // same formula, libtorch's name for the full reduction
+  static constexpr const char* name = "MeanBackward0";
+};
+
 struct Prod {
   static constexpr const char* name = "ProdBackward1";
   DimVector dims, out_keep;
@@ -460,7 +464,7 @@ Tensor sum(const Tensor& x, IntArrayRef dim, bool keepdim, std::optional<ScalarT
   return apply(Sum{dim, {}, {}, keepdim, dtype}, x);
 }
 Tensor mean(const Tensor& x, std::optional<ScalarType> dtype) {
-  return mean(x, IntArrayRef{}, false, dtype);
+  return apply(MeanAll{{{}, {}, {}, false}}, dtype ? x.to(*dtype) : x);
 }
 Tensor mean(const Tensor& x, IntArrayRef dim, bool keepdim, std::optional<ScalarType> dtype) {
   return apply(Mean{dim, {}, {}, keepdim}, dtype ? x.to(*dtype) : x);

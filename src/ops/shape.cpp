@@ -95,6 +95,10 @@ struct View {
   variable_list backward(const Tensor& g, const Node&) { return {g.reshape(in_shape)}; }
 };
 
+struct ReshapeAlias : View {  // libtorch's name for a reshape that is a view
+  static constexpr const char* name = "ReshapeAliasBackward0";
+};
+
 struct Permute {
   static constexpr const char* name = "PermuteBackward0";
   DimVector dims;
@@ -361,7 +365,7 @@ using namespace ops;  // NOLINT
 Tensor view(const Tensor& x, IntArrayRef size) { return apply(View{size, {}}, x); }
 Tensor reshape(const Tensor& x, IntArrayRef size) {
   DimVector s = infer_size(size, x.numel(), "reshape");
-  if (view_strides(x.sizes(), x.strides(), s)) return view(x, s);
+  if (view_strides(x.sizes(), x.strides(), s)) return apply(ReshapeAlias{{s, {}}}, x);
   return view(x.clone(), s);
 }
 Tensor flatten(const Tensor& x, int64_t start_dim, int64_t end_dim) {

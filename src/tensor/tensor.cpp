@@ -55,13 +55,7 @@ Tensor& Tensor::copy_(const Tensor& src, bool) {
   EMBER_CHECK(defined() && src.defined(), "copy_: undefined tensor");
   if (GradMode::is_enabled() && (requires_grad() || src.requires_grad())) {
     check_inplace_allowed(*this, "copy_");
-    Tensor r = src.to(scalar_type()).expand(sizes()).clone();
-    rebase_history(*this, r);
-    if (!src.requires_grad()) {  // the old values are gone: no gradient flows to them
-      autograd::AutogradMeta* m = impl()->autograd_meta();
-      if (m) m->grad_fn.reset();
-    }
-    return *this;
+    return autograd::detail::copy_under_autograd(*this, src);  // CopyBackwards / CopySlices
   }
   broadcast_shape(src.sizes(), sizes(), "copy_");
   EMBER_CHECK(src.dim() <= dim(), "copy_: source of shape ", src.sizes(),
@@ -77,13 +71,15 @@ Tensor& Tensor::copy_(const Tensor& src, bool) {
 }
 
 Tensor& Tensor::fill_(const Scalar& v) {
-  if (GradMode::is_enabled() && requires_grad()) check_inplace_allowed(*this, "fill_");
+  if (GradMode::is_enabled() && requires_grad()) {
+    check_inplace_allowed(*this, "fill_");
+    return autograd::detail::fill_under_autograd(*this, v, false);
+  }
   EMBER_DISPATCH_ALL(scalar_type(), "fill_", [&] {
     const scalar_t x = v.to<scalar_t>();
     unary_kernel<scalar_t, scalar_t>(*this, *this, [x](scalar_t) { return x; });
   });
   impl()->storage()->bump_version();
-  if (autograd::AutogradMeta* m = impl()->autograd_meta(); m && m->grad_fn) m->grad_fn.reset();
   return *this;
 }
 Tensor& Tensor::fill_(const Tensor& v) {
@@ -91,7 +87,13 @@ Tensor& Tensor::fill_(const Tensor& v) {
               v.dim(), " dimensions");
   return fill_(v.item());
 }
-Tensor& Tensor::zero_() { return fill_(0); }
+Tensor& Tensor::zero_() {
+  if (GradMode::is_enabled() && requires_grad()) {
+    check_inplace_allowed(*this, "zero_");
+    return autograd::detail::fill_under_autograd(*this, 0, true);
+  }
+  return fill_(0);
+}
 
 // ---- shape-op forwards ------------------------------------------------------------------------
 Tensor Tensor::view(IntArrayRef s) const { return ember::view(*this, s); }

@@ -2,9 +2,12 @@
 //   static constexpr const char* name = "MulBackward0";   // PyTorch's grad_fn name
 //   Tensor forward(const Tensor&...);                        // saves what backward needs
 //   variable_list backward(const Tensor& grad, const Node& node);  // written with ember ops
-// apply runs forward and, only if grad mode is on and an input requires grad, moves the struct
-// into an OpNode and links the edges. An op may declare `SavedTensor result;` to keep its
-// output; apply fills it after the node exists.
+// apply runs forward (with grad mode off, so that ops used inside it record nothing) and, only
+// if grad mode is on and an input requires grad, moves the struct into an OpNode and links the
+// edges. An op may declare `SavedTensor result;` to keep its output; apply fills it after the
+// node exists. A single-input op whose output shares the input's storage is a view op: apply
+// records the output as a view of the input's base (see views.cpp) so that in-place ops on it
+// update the base's gradient.
 #pragma once
 
 #include <optional>
@@ -22,25 +25,23 @@ namespace ember::autograd {
 template <class Op>
 class OpNode final : public Node {
  public:
-  explicit OpNode(Op&& op) : op_(std::move(op)) {}
+  explicit OpNode(Op&& op, bool saves_tensors = true)
+      : op_(std::move(op)), saves_tensors_(saves_tensors) {}
   std::string name() const override { return Op::name; }
-  variable_list apply(variable_list&& grads) override {
+  variable_list apply(variable_list&& grads) override { return call(grads.data()); }
+  variable_list call(Tensor* grads) override {
     if (!op_) throw_freed_graph(Op::name);
     if (!grads[0].defined()) return variable_list(num_outputs());
-    const Node*& cur = detail::current_node();
-    const Node* prev = cur;
-    cur = this;
-    variable_list out = op_->backward(grads[0], *this);
-    cur = prev;
-    return out;
+    return op_->backward(grads[0], *this);
   }
   void release_variables() override {
-    if constexpr (!std::is_empty_v<Op>) op_.reset();
+    if (saves_tensors_) op_.reset();
   }
   Op& op() { return *op_; }
 
  private:
   std::optional<Op> op_;
+  bool saves_tensors_;
 };
 
 inline bool any_requires_grad() { return false; }
@@ -53,12 +54,38 @@ inline Edge edge_if_needed(const Tensor& t) {
   return (t.defined() && t.requires_grad()) ? gradient_edge(t) : Edge();
 }
 
+namespace detail {
+/// Turns grad mode off for a scope in which it is known to be on.
+struct GradOffScope {
+  GradOffScope() { GradMode::set_enabled(false); }
+  ~GradOffScope() { GradMode::set_enabled(true); }
+  GradOffScope(const GradOffScope&) = delete;
+  GradOffScope& operator=(const GradOffScope&) = delete;
+};
+inline void maybe_mark_view(const Tensor& out, const Tensor& in) {
+  if (out.defined() && in.defined() && out.impl() != in.impl() &&
+      out.impl()->storage() == in.impl()->storage())
+    mark_view(out, in);
+}
+}  // namespace detail
+
 template <class Op, class... Ts>
 Tensor apply(Op op, const Ts&... inputs) {
-  Tensor out = op.forward(inputs...);
-  if (GradMode::is_enabled() && any_requires_grad(inputs...)) {
-    auto node = std::make_shared<OpNode<Op>>(std::move(op));
-    node->mutable_next_edges() = edge_list{edge_if_needed(inputs)...};
+  if (!GradMode::is_enabled()) return op.forward(inputs...);
+  Tensor out;
+  const uint32_t saves = detail::saved_count();
+  {
+    detail::GradOffScope off;
+    out = op.forward(inputs...);
+  }
+  if constexpr (sizeof...(Ts) == 1) detail::maybe_mark_view(out, inputs...);
+  if (any_requires_grad(inputs...)) {
+    constexpr bool kSavesResult = requires(Op & o) { o.result; };
+    auto node =
+        std::make_shared<OpNode<Op>>(std::move(op), kSavesResult || saves != detail::saved_count());
+    edge_list& edges = node->mutable_next_edges();
+    edges.reserve(sizeof...(Ts));
+    (edges.push_back(edge_if_needed(inputs)), ...);
     if constexpr (requires(Op & o) { o.result; }) node->op().result.save_output(out, node);
     set_history(out, std::move(node));
   }
@@ -68,16 +95,23 @@ Tensor apply(Op op, const Ts&... inputs) {
 /// Same as apply, for ops with a list of tensor inputs (cat, stack).
 template <class Op>
 Tensor apply_list(Op op, const std::vector<Tensor>& inputs) {
-  Tensor out = op.forward(inputs);
+  if (!GradMode::is_enabled()) return op.forward(inputs);
+  Tensor out;
+  const uint32_t saves = detail::saved_count();
+  {
+    detail::GradOffScope off;
+    out = op.forward(inputs);
+  }
   bool needs = false;
-  if (GradMode::is_enabled())
-    for (const Tensor& t : inputs) needs = needs || (t.defined() && t.requires_grad());
+  for (const Tensor& t : inputs) needs = needs || (t.defined() && t.requires_grad());
   if (needs) {
-    auto node = std::make_shared<OpNode<Op>>(std::move(op));
-    edge_list edges;
+    constexpr bool kSavesResult = requires(Op & o) { o.result; };
+    auto node =
+        std::make_shared<OpNode<Op>>(std::move(op), kSavesResult || saves != detail::saved_count());
+    edge_list& edges = node->mutable_next_edges();
     edges.reserve(inputs.size());
     for (const Tensor& t : inputs) edges.push_back(edge_if_needed(t));
-    node->mutable_next_edges() = std::move(edges);
+    if constexpr (requires(Op & o) { o.result; }) node->op().result.save_output(out, node);
     set_history(out, std::move(node));
   }
   return out;

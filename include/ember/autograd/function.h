@@ -248,7 +248,7 @@ struct Function {
           EMBER_CHECK(!(o.is_leaf() && o.requires_grad()), node->name(),
                       ": a leaf Variable that requires grad has been used in an in-place "
                       "operation.");
-          set_history(o, node, i);
+          rebase_history(o, node, i);  // a view's base gets a CopySlices node
         }
         continue;
       }

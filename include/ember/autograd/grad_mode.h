@@ -3,9 +3,15 @@
 
 namespace ember {
 
+namespace detail {
+// Constant-initialised, so reading it needs no TLS wrapper call; inline so that checking grad
+// mode in every op costs one thread-local load.
+inline thread_local bool t_grad_enabled = true;
+}  // namespace detail
+
 struct GradMode {
-  static bool is_enabled();
-  static void set_enabled(bool enabled);
+  static bool is_enabled() { return detail::t_grad_enabled; }
+  static void set_enabled(bool enabled) { detail::t_grad_enabled = enabled; }
 };
 
 /// Sets grad mode for a scope and restores the previous mode after.

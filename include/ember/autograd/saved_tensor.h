@@ -9,6 +9,15 @@
 
 namespace ember::autograd {
 
+namespace detail {
+/// Counts saves on this thread: apply compares it around forward to learn whether an op keeps
+/// tensors (only such nodes refuse a second backward once their graph is freed, as PyTorch).
+inline uint32_t& saved_count() {
+  static thread_local uint32_t n = 0;
+  return n;
+}
+}  // namespace detail
+
 class SavedTensor {
  public:
   SavedTensor() = default;
@@ -20,6 +29,7 @@ class SavedTensor {
   void save(const Tensor& t) {
     data_ = t;
     version_ = t.defined() ? t._version() : 0;
+    ++detail::saved_count();
   }
   /// Saves an output of `node` (called by apply after the node exists).
   void save_output(const Tensor& t, const std::shared_ptr<Node>& node, uint32_t output_nr = 0);

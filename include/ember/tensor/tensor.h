@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <tuple>
+#include <type_traits>
 #include <vector>
 
 #include "ember/core/array_ref.h"
@@ -94,8 +95,17 @@ class Tensor {
   Tensor data() const { return detach(); }
   /// Calls `hook(grad)` when this tensor's gradient is computed; a defined return value
   /// replaces the gradient. Returns a handle for remove_hook.
-  unsigned register_hook(std::function<Tensor(const Tensor&)> hook) const;
-  unsigned register_hook(std::function<void(const Tensor&)> hook) const;
+  template <class F>
+  unsigned register_hook(F&& hook) const {
+    if constexpr (std::is_void_v<std::invoke_result_t<F&, const Tensor&>>)
+      return _register_hook([h = std::forward<F>(hook)](const Tensor& g) mutable {
+        h(g);
+        return Tensor();
+      });
+    else
+      return _register_hook(std::function<Tensor(const Tensor&)>(std::forward<F>(hook)));
+  }
+  unsigned _register_hook(std::function<Tensor(const Tensor&)> hook) const;
   void remove_hook(unsigned handle) const;
 
   // ---- conversion ----------------------------------------------------------------------------

@@ -1,0 +1,264 @@
+// Views and in-place ops under autograd (PyTorch's CopySlices design).
+//
+// A view op run while grad mode is on records its output as a view of the input's base (the
+// tensor that owns the memory). When an in-place op changes a view, the gradient of everything
+// computed from the base afterwards must flow through that op for the viewed elements only, so
+// the base gets a CopySlices node: it takes the base's gradient, hands the viewed slice to the
+// in-place op's node and writes that node's input gradient back into the slice. The view's own
+// grad_fn is then rebuilt from the base's as an AsStridedBackward0 node, lazily: whenever the
+// shared version counter has moved since the view's grad_fn was set (as PyTorch does).
+#include "autograd/views.h"
+
+#include <algorithm>
+
+#include "ember/autograd/apply.h"
+#include "ember/autograd/grad_mode.h"
+#include "ember/autograd/node.h"
+#include "ember/ops.h"
+
+namespace ember::autograd {
+
+namespace {
+
+// Where a tensor's elements sit in its storage.
+struct Geometry {
+  DimVector sizes, strides;
+  int64_t offset = 0;
+  explicit Geometry(const Tensor& t)
+      : sizes(t.sizes()), strides(t.strides()), offset(t.storage_offset()) {}
+  int64_t end() const {  // one past the last element touched
+    int64_t e = offset + 1;
+    for (size_t d = 0; d < sizes.size(); ++d) {
+      if (sizes[d] == 0) return offset;
+      e += (sizes[d] - 1) * strides[d];
+    }
+    return e;
+  }
+};
+
+// A zero buffer covering both the base and the view, and the two laid over it.
+struct Canvas {
+  Tensor buffer, base, view;
+};
+
+Canvas make_canvas(const Geometry& b, const Geometry& v, const TensorOptions& options) {
+  const int64_t lo = std::min(b.offset, v.offset);
+  const int64_t hi = std::max(b.end(), v.end());
+  Canvas c;
+  c.buffer = zeros({std::max<int64_t>(hi - lo, 0)}, options);
+  c.base = c.buffer.as_strided(b.sizes, b.strides, b.offset - lo);
+  c.view = c.buffer.as_strided(v.sizes, v.strides, v.offset - lo);
+  return c;
+}
+
+// The gradient of the base given the gradient `g` of a view of it: `g` scattered into zeros.
+Tensor view_grad_to_base(Tensor g, const Geometry& b, Geometry v) {
+  // Broadcast (stride 0) dims of the view alias one element: sum the gradient over them first.
+  for (size_t d = 0; d < v.sizes.size(); ++d) {
+    if (v.strides[d] == 0 && v.sizes[d] > 1) {
+      g = g.sum({static_cast<int64_t>(d)}, true);
+      v.sizes[d] = 1;
+    }
+  }
+  Canvas c = make_canvas(b, v, g.options());
+  c.view.copy_(g);
+  return c.base;
+}
+
+/// The grad_fn of a view rebuilt from its base's history.
+class AsStridedViewBackward final : public Node {
+ public:
+  AsStridedViewBackward(const Tensor& base, const Tensor& view)
+      : base_(base), view_(view), dtype_(base.scalar_type()) {}
+  std::string name() const override { return "AsStridedBackward0"; }
+  variable_list apply(variable_list&& grads) override { return call(grads.data()); }
+  variable_list call(Tensor* grads) override {
+    if (!grads[0].defined() || !should_compute_output(0)) return variable_list(1);
+    Tensor g = grads[0].scalar_type() == dtype_ ? grads[0] : grads[0].to(dtype_);
+    return {view_grad_to_base(g, base_, view_)};
+  }
+
+ private:
+  Geometry base_, view_;
+  ScalarType dtype_;
+};
+
+/// The base's grad_fn after an in-place op `fn` changed a view of it.
+class CopySlices final : public Node {
+ public:
+  CopySlices(const Tensor& base, const Tensor& view, std::shared_ptr<Node> fn)
+      : base_(base), view_(view), dtype_(base.scalar_type()), fn_(std::move(fn)) {
+    // Input 0 of fn is the view's old value; its gradient goes into the base's old history.
+    // The other inputs of fn keep their edges.
+    next_edges_.reserve(fn_->num_outputs());
+    next_edges_.push_back(gradient_edge(base));
+    for (uint32_t i = 1; i < fn_->num_outputs(); ++i) next_edges_.push_back(fn_->next_edge(i));
+  }
+  std::string name() const override { return "torch::autograd::CopySlices"; }
+  variable_list apply(variable_list&& grads) override { return call(grads.data()); }
+  variable_list call(Tensor* grads) override {
+    variable_list out(num_outputs());
+    if (!grads[0].defined()) return out;
+    Tensor g = grads[0].scalar_type() == dtype_ ? grads[0] : grads[0].to(dtype_);
+    Canvas c = make_canvas(base_, view_, g.options());
+    c.base.copy_(g);
+    Tensor slice = c.view.clone();
+    variable_list res;
+    {
+      const Node*& cur = detail::current_node();
+      const Node* prev = cur;
+      cur = fn_.get();
+      try {
+        res = fn_->call(&slice);
+      } catch (...) {
+        cur = prev;
+        throw;
+      }
+      cur = prev;
+    }
+    if (should_compute_output(0)) {
+      // The old values under the view were replaced: they get fn's input gradient (zero when
+      // the op overwrote them), the rest of the base keeps the incoming gradient.
+      if (!res.empty() && res[0].defined())
+        c.view.copy_(res[0]);
+      else
+        c.view.zero_();
+      out[0] = c.base;
+    }
+    for (size_t i = 1; i < out.size() && i < res.size(); ++i) out[i] = std::move(res[i]);
+    return out;
+  }
+  void release_variables() override { fn_->release_variables(); }
+
+ private:
+  Geometry base_, view_;
+  ScalarType dtype_;
+  std::shared_ptr<Node> fn_;
+};
+
+// copy_'s node: the old value gets no gradient, the source gets the incoming one summed back to
+// its shape.
+struct CopyBackwards {
+  static constexpr const char* name = "torch::autograd::CopyBackwards";
+  DimVector src_shape;
+  ScalarType src_type;
+  variable_list backward(const Tensor& g, const Node& n) {
+    Tensor gs;
+    if (n.should_compute_output(1)) {
+      gs = sum_to(g, src_shape);
+      if (gs.scalar_type() != src_type) gs = gs.to(src_type);
+    }
+    return {Tensor(), gs};
+  }
+};
+
+// fill_/zero_: the old value gets no gradient.
+template <const char* Name>
+struct Overwritten {
+  static constexpr const char* name = Name;
+  variable_list backward(const Tensor&, const Node&) { return {Tensor()}; }
+};
+constexpr char kFillName[] = "FillBackward2";
+constexpr char kZeroName[] = "ZeroBackward0";
+
+}  // namespace
+
+// ---- view tracking ----------------------------------------------------------------------------
+void mark_view(const Tensor& view, const Tensor& input) {
+  AutogradMeta* in = input.impl()->autograd_meta();
+  const Tensor& base = in && in->base.defined() ? in->base : input;
+  AutogradMeta& m = view.impl()->ensure_autograd_meta();
+  m.base = base;
+  m.attr_version = view._version();
+}
+
+const Tensor& view_base(const Tensor& t) {
+  static const Tensor kNone;
+  AutogradMeta* m = t.impl()->autograd_meta();
+  return m ? m->base : kNone;
+}
+
+const std::shared_ptr<Node>& detail::view_grad_fn(const TensorImpl& impl, AutogradMeta& m) {
+  if (!m.grad_fn && !m.base.requires_grad()) return m.grad_fn;
+  const uint32_t version = impl.storage()->version();
+  if (m.grad_fn && m.attr_version == version) return m.grad_fn;
+  // The base (or this view) changed in place since grad_fn was set: rebuild it from the base.
+  Tensor view{intrusive_ptr<TensorImpl>(const_cast<TensorImpl*>(&impl))};
+  auto fn = std::make_shared<AsStridedViewBackward>(m.base, view);
+  fn->add_next_edge(gradient_edge(m.base));
+  m.grad_fn = std::move(fn);
+  m.output_nr = 0;
+  m.attr_version = version;
+  return m.grad_fn;
+}
+
+void rebase_history(const Tensor& t, std::shared_ptr<Node> fn, uint32_t output_nr) {
+  AutogradMeta* m = t.impl()->autograd_meta();
+  if (!m || !m->base.defined()) {
+    set_history(t, std::move(fn), output_nr);
+    return;
+  }
+  EMBER_CHECK(output_nr == 0, fn->name(),
+              ": an in-place operation on a view must modify its first output");
+  Tensor base = m->base;
+  set_history(base, std::make_shared<CopySlices>(base, t, std::move(fn)), 0);
+  m->grad_fn.reset();  // rebuilt from the base's CopySlices on next use
+}
+
+// ---- in-place helpers used by ops -------------------------------------------------------------
+Tensor detail::inplace_input(const Tensor& self) {
+  Tensor s;
+  {
+    NoGradGuard no_grad;
+    s = self.clone();
+  }
+  if (self.requires_grad()) set_history(s, self.grad_fn(), self.output_nr());
+  return s;
+}
+
+Tensor& detail::copy_under_autograd(Tensor& self, const Tensor& src) {
+  DimVector src_shape(src.sizes());
+  const ScalarType src_type = src.scalar_type();
+  Edge old = edge_if_needed(self), from = edge_if_needed(src);
+  {
+    NoGradGuard no_grad;
+    self.copy_(src);
+  }
+  if (!old.is_valid() && !from.is_valid()) return self;
+  auto node = std::make_shared<OpNode<CopyBackwards>>(CopyBackwards{src_shape, src_type});
+  node->add_next_edge(std::move(old));
+  node->add_next_edge(std::move(from));
+  rebase_history(self, std::move(node));
+  return self;
+}
+
+Tensor& detail::fill_under_autograd(Tensor& self, const Scalar& value, bool zero) {
+  Edge old = gradient_edge(self);
+  {
+    NoGradGuard no_grad;
+    self.fill_(value);
+  }
+  std::shared_ptr<Node> node;
+  if (zero)
+    node = std::make_shared<OpNode<Overwritten<kZeroName>>>(Overwritten<kZeroName>{});
+  else
+    node = std::make_shared<OpNode<Overwritten<kFillName>>>(Overwritten<kFillName>{});
+  node->add_next_edge(std::move(old));
+  rebase_history(self, std::move(node));
+  return self;
+}
+
+void detail::check_inplace(const Tensor& self, const char* op) {
+  EMBER_CHECK(!(self.is_leaf() && self.requires_grad()), op,
+              ": a leaf Variable that requires grad is being used in an in-place operation "
+              "(shape ",
+              self.sizes(), "). Wrap it in NoGradGuard or use an out-of-place op.");
+  const Tensor& base = view_base(self);
+  EMBER_CHECK(!(base.defined() && base.is_leaf() && base.requires_grad()), op,
+              ": a view of a leaf Variable that requires grad is being used in an in-place "
+              "operation (view shape ",
+              self.sizes(), ", leaf shape ", base.sizes(),
+              "). Wrap it in NoGradGuard or use an out-of-place op.");
+}
+
+}  // namespace ember::autograd
