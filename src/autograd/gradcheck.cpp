@@ -90,6 +90,7 @@ bool gradgradcheck(const std::function<Tensor(const variable_list&)>& fn,
     v = randn(fn(inputs).sizes(), gen, kDouble);
   }
   auto first = [&](const variable_list& x) {
+    AutoGradMode enable(true);  // also while gradcheck differentiates numerically
     variable_list diff;
     for (const Tensor& t : x)
       if (t.requires_grad()) diff.push_back(t);
