@@ -151,6 +151,14 @@ std::string quote_name(std::string_view name) {
   return out;
 }
 
+// A JSON value for an error message: compact, cut short if long.
+std::string excerpt(const nlohmann::json& v) {
+  constexpr size_t kMax = 80;
+  std::string s = v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  if (s.size() > kMax) s = s.substr(0, kMax) + "...";
+  return s;
+}
+
 // ---- error context -----------------------------------------------------------------------------
 
 struct Source {
@@ -226,6 +234,10 @@ std::string serialize(const NamedTensors& tensors,
   }
   header += '}';
   header.append((8 - header.size() % 8) % 8, ' ');
+  if (header.size() > kSafetensorsMaxHeaderSize) {
+    fail(src, "the header would take ", header.size(), " bytes, more than the ",
+         kSafetensorsMaxHeaderSize, " readers accept (too many tensors or too much metadata)");
+  }
 
   std::string out;
   out.reserve(8 + header.size() + offset);
@@ -311,8 +323,7 @@ Json parse_json(std::string_view text, const Source& src) {
 // An unsigned JSON integer, or failure naming `what`.
 uint64_t json_u64(const Json& v, const Source& src, const std::string& what) {
   if (!v.is_number_unsigned()) {
-    fail(src, what, " must be a non-negative integer, not ",
-         v.dump(-1, ' ', false, Json::error_handler_t::replace));
+    fail(src, what, " must be a non-negative integer, not ", excerpt(v));
   }
   return v.get<uint64_t>();
 }
@@ -355,17 +366,17 @@ SafetensorsEntry parse_entry(const std::string& name, const Json& info, uint64_t
     overflow |= __builtin_mul_overflow(numel, dim, &numel);
     overflow |= __builtin_mul_overflow(extent, std::max<uint64_t>(dim, 1), &extent);
     overflow |= extent > kInt64Max;
-    if (overflow) fail(src, tensor, ": shape ", shape.dump(), " is too large (overflows int64)");
+    if (overflow) fail(src, tensor, ": shape ", excerpt(shape), " is too large (overflows int64)");
     e.shape.push_back(static_cast<int64_t>(dim));
   }
   uint64_t nbytes = 0;
   if (__builtin_mul_overflow(numel, static_cast<uint64_t>(element_size(e.dtype)), &nbytes)) {
-    fail(src, tensor, ": shape ", shape.dump(), " is too large (overflows int64)");
+    fail(src, tensor, ": shape ", excerpt(shape), " is too large (overflows int64)");
   }
 
   const Json& offsets = field("data_offsets");
   if (!offsets.is_array() || offsets.size() != 2) {
-    fail(src, tensor, ": \"data_offsets\" must be an array [begin, end], not ", offsets.dump());
+    fail(src, tensor, ": \"data_offsets\" must be an array [begin, end], not ", excerpt(offsets));
   }
   e.begin = json_u64(offsets[0], src, tensor + ": data_offsets begin");
   e.end = json_u64(offsets[1], src, tensor + ": data_offsets end");
@@ -461,8 +472,12 @@ class File {
       const int err = errno;
       detail::throw_error(src.op, ": cannot open ", src.name, ": ", std::strerror(err));
     }
+    // The destructor does not run when the constructor throws: close here on every failure.
     struct stat st {};
-    if (::fstat(fd_, &st) != 0) error("cannot stat");
+    const int rc = ::fstat(fd_, &st);
+    const int err = errno;
+    if (rc != 0 || !S_ISREG(st.st_mode)) ::close(fd_);
+    if (rc != 0) detail::throw_error(src.op, ": cannot stat ", src.name, ": ", std::strerror(err));
     if (S_ISDIR(st.st_mode)) fail(src_, "is a directory, not a safetensors file");
     if (!S_ISREG(st.st_mode)) fail(src_, "is not a regular file");
     size_ = static_cast<uint64_t>(st.st_size);

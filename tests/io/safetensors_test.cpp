@@ -402,6 +402,23 @@ TEST(SafetensorsRead, MissingFileAndDirectoryNameTheErrno) {
       "read_safetensors: " + dir.path().string() + ": is a directory, not a safetensors file");
 }
 
+// Failed reads close what they opened.
+TEST(SafetensorsRead, FailedReadsLeakNoFileDescriptors) {
+  auto open_fds = [] {
+    return std::distance(std::filesystem::directory_iterator("/proc/self/fd"),
+                         std::filesystem::directory_iterator());
+  };
+  TempDir dir;
+  io_test::write_bytes(dir / "bad.safetensors", make_file("{\"t\":1}"));
+  const auto before = open_fds();
+  for (int i = 0; i < 20; ++i) {
+    EXPECT_THROW(io::read_safetensors(dir.path()), Error);
+    EXPECT_THROW(io::read_safetensors(dir / "bad.safetensors"), Error);
+    EXPECT_THROW(io::read_safetensors_header(dir / "bad.safetensors"), Error);
+  }
+  EXPECT_EQ(open_fds(), before);
+}
+
 // ---- writer errors and atomicity ---------------------------------------------------------------
 
 TEST(SafetensorsWrite, RejectsWhatTheFormatCannotHold) {
