@@ -100,10 +100,9 @@ std::shared_ptr<Node> grad_accumulator(const Tensor& t) {
 }
 
 Edge gradient_edge(const Tensor& t) {
+  const std::shared_ptr<Node>& fn = detail::grad_fn_of(*t.impl());
   AutogradMeta* meta = t.impl()->autograd_meta();
   if (!meta) return Edge();
-  const std::shared_ptr<Node>& fn =
-      meta->base.defined() ? detail::view_grad_fn(*t.impl(), *meta) : meta->grad_fn;
   if (fn) return Edge(fn, meta->output_nr);
   if (meta->requires_grad) return Edge(grad_accumulator(t), 0);
   return Edge();
@@ -116,13 +115,12 @@ void set_history(const Tensor& t, std::shared_ptr<Node> fn, uint32_t output_nr) 
   meta.output_nr = output_nr;
   meta.requires_grad = false;  // derived from grad_fn for non-leaves
   meta.grad_accumulator.reset();
-  if (meta.base.defined()) meta.attr_version = t._version();
+  if (t.impl()->view_base()) meta.attr_version = t._version();
 }
 
 void install_hooks(const Tensor& t, AutogradMeta& meta) {
   if (!meta.hooks) meta.hooks = std::make_shared<TensorHooks>();
-  const std::shared_ptr<Node>& fn =
-      meta.base.defined() ? detail::view_grad_fn(*t.impl(), meta) : meta.grad_fn;
+  const std::shared_ptr<Node>& fn = detail::grad_fn_of(*t.impl());
   if (fn && !meta.hooks->installed) {
     meta.hooks->installed = true;
     fn->add_pre_hook([h = meta.hooks, nr = meta.output_nr](const variable_list& in) {

@@ -14,14 +14,16 @@ void install_hooks(const Tensor& t, AutogradMeta& meta);
 
 namespace {
 // grad_fn, rebuilt first for a view whose base changed in place.
-const std::shared_ptr<autograd::Node>& fn_of(const TensorImpl& impl, AutogradMeta& m) {
-  return m.base.defined() ? autograd::detail::view_grad_fn(impl, m) : m.grad_fn;
+const std::shared_ptr<autograd::Node>& fn_of(TensorImpl& impl, const AutogradMeta&) {
+  return autograd::detail::grad_fn_of(impl);
 }
 }  // namespace
 
 bool Tensor::requires_grad() const {
   AutogradMeta* m = impl_checked()->autograd_meta();
-  return m && (m->requires_grad || fn_of(*impl_, *m));
+  if (impl_->view_base())
+    return (m && m->requires_grad) || autograd::detail::view_grad_fn(*impl_) != nullptr;
+  return m && (m->requires_grad || m->grad_fn);
 }
 
 Tensor& Tensor::set_requires_grad(bool r) {
@@ -59,10 +61,7 @@ Tensor& Tensor::mutable_grad() {
   return m.grad;
 }
 
-bool Tensor::is_leaf() const {
-  AutogradMeta* m = impl_checked()->autograd_meta();
-  return !m || !fn_of(*impl_, *m);
-}
+bool Tensor::is_leaf() const { return autograd::detail::grad_fn_of(*impl_checked()) == nullptr; }
 
 void Tensor::retain_grad() const {
   EMBER_CHECK(requires_grad(),
@@ -79,9 +78,7 @@ bool Tensor::retains_grad() const {
 }
 
 const std::shared_ptr<autograd::Node>& Tensor::grad_fn() const {
-  static const std::shared_ptr<autograd::Node> kNone;
-  AutogradMeta* m = impl_checked()->autograd_meta();
-  return m ? fn_of(*impl_, *m) : kNone;
+  return autograd::detail::grad_fn_of(*impl_checked());
 }
 
 uint32_t Tensor::output_nr() const {
@@ -108,8 +105,8 @@ Tensor& Tensor::detach_() {
     m->grad_fn.reset();
     m->requires_grad = false;
     m->output_nr = 0;
-    m->base = Tensor();  // no longer a differentiable view
   }
+  impl_->set_view_base(nullptr);  // no longer a differentiable view
   return *this;
 }
 

@@ -165,44 +165,42 @@ constexpr char kZeroName[] = "ZeroBackward0";
 
 // ---- view tracking ----------------------------------------------------------------------------
 void mark_view(const Tensor& view, const Tensor& input) {
-  AutogradMeta* in = input.impl()->autograd_meta();
-  const Tensor& base = in && in->base.defined() ? in->base : input;
-  AutogradMeta& m = view.impl()->ensure_autograd_meta();
-  m.base = base;
-  m.attr_version = view._version();
+  const intrusive_ptr<TensorImpl>& up = input.impl()->view_base();
+  view.impl()->set_view_base(up ? up : input.impl());
 }
 
-const Tensor& view_base(const Tensor& t) {
-  static const Tensor kNone;
-  AutogradMeta* m = t.impl()->autograd_meta();
-  return m ? m->base : kNone;
-}
+Tensor view_base(const Tensor& t) { return Tensor(t.impl()->view_base()); }
 
-const std::shared_ptr<Node>& detail::view_grad_fn(const TensorImpl& impl, AutogradMeta& m) {
-  if (!m.grad_fn && !m.base.requires_grad()) return m.grad_fn;
+const std::shared_ptr<Node>& detail::view_grad_fn(TensorImpl& impl) {
+  static const std::shared_ptr<Node> kNone;
+  AutogradMeta* m = impl.autograd_meta();
+  TensorImpl& base = *impl.view_base();
+  const AutogradMeta* bm = base.autograd_meta();
+  const bool base_requires_grad = bm && (bm->requires_grad || bm->grad_fn);
+  if ((!m || !m->grad_fn) && !base_requires_grad) return m ? m->grad_fn : kNone;
+  if (!m) m = &impl.ensure_autograd_meta();
   const uint32_t version = impl.storage()->version();
-  if (m.grad_fn && m.attr_version == version) return m.grad_fn;
+  if (m->grad_fn && m->attr_version == version) return m->grad_fn;
   // The base (or this view) changed in place since grad_fn was set: rebuild it from the base.
-  Tensor view{intrusive_ptr<TensorImpl>(const_cast<TensorImpl*>(&impl))};
-  auto fn = std::make_shared<AsStridedViewBackward>(m.base, view);
-  fn->add_next_edge(gradient_edge(m.base));
-  m.grad_fn = std::move(fn);
-  m.output_nr = 0;
-  m.attr_version = version;
-  return m.grad_fn;
+  Tensor base_t(impl.view_base()), view_t{intrusive_ptr<TensorImpl>(&impl)};
+  auto fn = std::make_shared<AsStridedViewBackward>(base_t, view_t);
+  fn->add_next_edge(gradient_edge(base_t));
+  m->grad_fn = std::move(fn);
+  m->output_nr = 0;
+  m->attr_version = version;
+  return m->grad_fn;
 }
 
 void rebase_history(const Tensor& t, std::shared_ptr<Node> fn, uint32_t output_nr) {
-  AutogradMeta* m = t.impl()->autograd_meta();
-  if (!m || !m->base.defined()) {
+  if (!t.impl()->view_base()) {
     set_history(t, std::move(fn), output_nr);
     return;
   }
   EMBER_CHECK(output_nr == 0, fn->name(),
               ": an in-place operation on a view must modify its first output");
-  Tensor base = m->base;
+  Tensor base(t.impl()->view_base());
   set_history(base, std::make_shared<CopySlices>(base, t, std::move(fn)), 0);
-  m->grad_fn.reset();  // rebuilt from the base's CopySlices on next use
+  if (AutogradMeta* m = t.impl()->autograd_meta()) m->grad_fn.reset();  // rebuilt on next use
 }
 
 // ---- in-place helpers used by ops -------------------------------------------------------------
@@ -253,7 +251,7 @@ void detail::check_inplace(const Tensor& self, const char* op) {
               ": a leaf Variable that requires grad is being used in an in-place operation "
               "(shape ",
               self.sizes(), "). Wrap it in NoGradGuard or use an out-of-place op.");
-  const Tensor& base = view_base(self);
+  const Tensor base = view_base(self);
   EMBER_CHECK(!(base.defined() && base.is_leaf() && base.requires_grad()), op,
               ": a view of a leaf Variable that requires grad is being used in an in-place "
               "operation (view shape ",

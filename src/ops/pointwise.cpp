@@ -56,10 +56,7 @@ ScalarType result_type(const Tensor& a, const Scalar& s) {
 }
 
 Tensor new_empty(IntArrayRef shape, ScalarType t) {
-  const int64_t n = compute_numel(shape);
-  auto storage = intrusive_ptr<StorageImpl>::make(n * element_size(t));
-  return Tensor(
-      intrusive_ptr<TensorImpl>::make(std::move(storage), t, shape, contiguous_strides(shape), 0));
+  return Tensor(TensorImpl::make_contiguous(shape, t));
 }
 
 void check_inplace_cast(ScalarType result, const Tensor& self, const char* op) {

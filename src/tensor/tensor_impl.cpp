@@ -25,6 +25,18 @@ StorageImpl::StorageImpl(void* data, int64_t nbytes, std::function<void(void*)> 
   if (deleter) deleter_ = std::make_unique<std::function<void(void*)>>(std::move(deleter));
 }
 
+StorageImpl::StorageImpl(void* data, int64_t nbytes, InBlock in_block)
+    : data_(data), nbytes_(nbytes), owned_(false), block_(in_block.block) {}
+
+void StorageImpl::operator delete(StorageImpl* p, std::destroying_delete_t) {
+  void* block = p->block_;
+  p->~StorageImpl();
+  if (block)
+    std::free(block);
+  else
+    ::operator delete(p, sizeof(StorageImpl));
+}
+
 StorageImpl::~StorageImpl() {
   if (owned_)
     std::free(data_);
@@ -63,6 +75,47 @@ TensorImpl::TensorImpl(intrusive_ptr<StorageImpl> storage, ScalarType dtype, Int
 }
 
 TensorImpl::~TensorImpl() = default;
+
+void TensorImpl::operator delete(TensorImpl* p, std::destroying_delete_t) {
+  // Take the block's reference out first: releasing it may free the memory *p lives in.
+  intrusive_ptr<StorageImpl> block = std::move(p->block_);
+  p->~TensorImpl();
+  if (!block) ::operator delete(p, sizeof(TensorImpl));
+}
+
+TensorImpl::TensorImpl(ContiguousTag, intrusive_ptr<StorageImpl> storage, ScalarType dtype,
+                       IntArrayRef sizes)
+    : storage_(std::move(storage)), sizes_(sizes), offset_(0), dtype_(dtype), device_(kCPU) {
+  strides_.resize(sizes.size());
+  int64_t s = 1;
+  for (size_t i = sizes.size(); i-- > 0;) {
+    strides_[i] = s;
+    s *= sizes[i] > 0 ? sizes[i] : 1;
+  }
+  numel_ = 1;
+  for (int64_t d : sizes) numel_ *= d;
+}
+
+intrusive_ptr<TensorImpl> TensorImpl::make_contiguous(IntArrayRef sizes, ScalarType dtype) {
+  const int64_t nbytes = compute_numel(sizes) * element_size(dtype);
+  constexpr int64_t kInlineBytes = 512;  // small enough for malloc's thread cache
+  if (nbytes > kInlineBytes) {
+    auto storage = intrusive_ptr<StorageImpl>::make(nbytes);
+    return intrusive_ptr<TensorImpl>(
+        new TensorImpl(ContiguousTag{}, std::move(storage), dtype, sizes));
+  }
+  // One block: [TensorImpl | StorageImpl | data], data 16-byte aligned (malloc's alignment).
+  constexpr size_t kStorageAt =
+      (sizeof(TensorImpl) + alignof(StorageImpl) - 1) / alignof(StorageImpl) * alignof(StorageImpl);
+  constexpr size_t kDataAt = (kStorageAt + sizeof(StorageImpl) + 15) / 16 * 16;
+  char* block = static_cast<char*>(std::malloc(kDataAt + static_cast<size_t>(nbytes)));
+  if (!block) throw std::bad_alloc();
+  intrusive_ptr<StorageImpl> storage(
+      new (block + kStorageAt) StorageImpl(block + kDataAt, nbytes, StorageImpl::InBlock{block}));
+  TensorImpl* impl = new (block) TensorImpl(ContiguousTag{}, storage, dtype, sizes);
+  impl->block_ = std::move(storage);
+  return intrusive_ptr<TensorImpl>(impl);
+}
 
 void TensorImpl::set_geometry(IntArrayRef sizes, IntArrayRef strides, int64_t offset) {
   sizes_ = sizes;

@@ -211,17 +211,15 @@ struct TensorHooks {
   Tensor run(Tensor grad);
 };
 
-/// Per-tensor autograd state; allocated only for tensors that take part in autograd, and for
-/// views created while grad mode is on (they remember their base, see views.cpp).
+/// Per-tensor autograd state; allocated only for tensors that take part in autograd.
 struct AutogradMeta {
   Tensor grad;
   std::shared_ptr<Node> grad_fn;
   std::weak_ptr<Node> grad_accumulator;
   std::shared_ptr<TensorHooks> hooks;
-  /// For a view: the tensor that owns the memory (never itself a view). An in-place op on the
-  /// view gives the base a CopySlices node, and the view's grad_fn is then rebuilt from the
-  /// base's whenever the shared version counter moved past `attr_version`.
-  Tensor base;
+  /// For a view (TensorImpl::view_base() set): an in-place op on the view gives the base a
+  /// CopySlices node, and the view's grad_fn is rebuilt from the base's whenever the shared
+  /// version counter moved past `attr_version` (see views.cpp).
   uint32_t attr_version = 0;
   uint32_t output_nr = 0;
   bool requires_grad = false;
@@ -242,13 +240,20 @@ void rebase_history(const Tensor& t, std::shared_ptr<Node> fn, uint32_t output_n
 /// view ops while grad mode is on.
 void mark_view(const Tensor& view, const Tensor& input);
 /// The base a view was made from, or an undefined tensor when `t` is not a tracked view.
-const Tensor& view_base(const Tensor& t);
+Tensor view_base(const Tensor& t);
 /// A Graphviz DOT rendering of the graph that produced `t`.
 std::string to_dot(const Tensor& t);
 
 namespace detail {
 /// grad_fn of a view whose base was modified in place since it was last set is rebuilt here.
-const std::shared_ptr<Node>& view_grad_fn(const TensorImpl& impl, AutogradMeta& meta);
+const std::shared_ptr<Node>& view_grad_fn(TensorImpl& impl);
+/// The grad_fn of `impl` (null for leaves), rebuilt first for a stale view.
+inline const std::shared_ptr<Node>& grad_fn_of(TensorImpl& impl) {
+  if (impl.view_base()) return view_grad_fn(impl);
+  static const std::shared_ptr<Node> kNone;
+  AutogradMeta* m = impl.autograd_meta();
+  return m ? m->grad_fn : kNone;
+}
 }  // namespace detail
 
 }  // namespace ember::autograd

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <new>
 
 #include "ember/tensor/intrusive_ptr.h"
 
@@ -18,6 +19,14 @@ class StorageImpl final : public RefCounted {
   /// Borrowed memory (from_blob); `deleter` (may be empty) runs when the last user is gone.
   StorageImpl(void* data, int64_t nbytes, std::function<void(void*)> deleter);
   ~StorageImpl();
+  /// Storage living inside `block` (a small tensor's single allocation, see
+  /// TensorImpl::make_contiguous): `block` is freed when this storage dies.
+  struct InBlock {
+    void* block;
+  };
+  StorageImpl(void* data, int64_t nbytes, InBlock in_block);
+  /// Frees the enclosing block when there is one (C++20 destroying delete).
+  void operator delete(StorageImpl* p, std::destroying_delete_t);
 
   void* data() const { return data_; }
   int64_t nbytes() const { return nbytes_; }
@@ -30,6 +39,7 @@ class StorageImpl final : public RefCounted {
   uint32_t version_ = 0;
   bool owned_;
   std::unique_ptr<std::function<void(void*)>> deleter_;
+  void* block_ = nullptr;
 };
 
 }  // namespace ember

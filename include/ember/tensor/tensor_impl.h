@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <new>
 
 #include "ember/core/array_ref.h"
 #include "ember/core/device.h"
@@ -20,6 +21,13 @@ class TensorImpl final : public RefCounted {
   TensorImpl(intrusive_ptr<StorageImpl> storage, ScalarType dtype, IntArrayRef sizes,
              IntArrayRef strides, int64_t offset, Device device = Device(kCPU));
   ~TensorImpl();
+  /// A new contiguous tensor of uninitialised memory. Small ones are a single allocation that
+  /// holds this TensorImpl, its StorageImpl and the data (the per-op overhead of tiny tensors
+  /// is mostly allocation).
+  static intrusive_ptr<TensorImpl> make_contiguous(IntArrayRef sizes, ScalarType dtype);
+  /// Destroys the impl; frees it unless it lives in its storage's block (C++20 destroying
+  /// delete).
+  void operator delete(TensorImpl* p, std::destroying_delete_t);
 
   IntArrayRef sizes() const { return sizes_; }
   IntArrayRef strides() const { return strides_; }
@@ -38,6 +46,11 @@ class TensorImpl final : public RefCounted {
   void set_geometry(IntArrayRef sizes, IntArrayRef strides, int64_t offset);
   void set_storage(intrusive_ptr<StorageImpl> storage, int64_t offset);
 
+  /// For a view made while grad mode was on: the tensor that owns the memory (never itself a
+  /// view). Autograd uses it to route in-place changes of the view to the base's history.
+  const intrusive_ptr<TensorImpl>& view_base() const { return view_base_; }
+  void set_view_base(intrusive_ptr<TensorImpl> base) { view_base_ = std::move(base); }
+
   autograd::AutogradMeta* autograd_meta() const { return autograd_.get(); }
   autograd::AutogradMeta& ensure_autograd_meta();
   void clear_autograd_meta();
@@ -52,6 +65,12 @@ class TensorImpl final : public RefCounted {
   Device device_;
   bool contiguous_ = true;
   std::unique_ptr<autograd::AutogradMeta> autograd_;
+  intrusive_ptr<StorageImpl> block_;  // the storage whose block holds this impl, if any
+  intrusive_ptr<TensorImpl> view_base_;
+
+  struct ContiguousTag {};
+  TensorImpl(ContiguousTag, intrusive_ptr<StorageImpl> storage, ScalarType dtype,
+             IntArrayRef sizes);
 };
 
 /// Row-major strides for `sizes`.
