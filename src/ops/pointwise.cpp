@@ -423,8 +423,8 @@ Tensor& Tensor::add_(const Tensor& o, const Scalar& alpha) {
 }
 Tensor& Tensor::add_(const Scalar& o, const Scalar& alpha) {
   if (GradMode::is_enabled() && requires_grad())  // records AddBackward1, as libtorch
-    return inplace(*this, false, "add_", [&](const Tensor& s) { return ember::add(s, o, alpha); },
-                   [] {});
+    return inplace(
+        *this, false, "add_", [&](const Tensor& s) { return ember::add(s, o, alpha); }, [] {});
   return add_(scalar_tensor(o.toDouble() * alpha.toDouble(), o.type()));
 }
 Tensor& Tensor::sub_(const Tensor& o, const Scalar& alpha) { return add_(o, -alpha); }
@@ -436,7 +436,8 @@ Tensor& Tensor::mul_(const Tensor& o) {
 }
 Tensor& Tensor::mul_(const Scalar& o) {
   if (GradMode::is_enabled() && requires_grad())  // records MulBackward1, as libtorch
-    return inplace(*this, false, "mul_", [&](const Tensor& s) { return ember::mul(s, o); }, [] {});
+    return inplace(
+        *this, false, "mul_", [&](const Tensor& s) { return ember::mul(s, o); }, [] {});
   return mul_(scalar_tensor(o, o.type()));
 }
 Tensor& Tensor::div_(const Tensor& o) {
@@ -452,7 +453,8 @@ Tensor& Tensor::div_(const Tensor& o) {
 }
 Tensor& Tensor::div_(const Scalar& o) {
   if (GradMode::is_enabled() && requires_grad())  // records DivBackward1, as libtorch
-    return inplace(*this, false, "div_", [&](const Tensor& s) { return ember::div(s, o); }, [] {});
+    return inplace(
+        *this, false, "div_", [&](const Tensor& s) { return ember::div(s, o); }, [] {});
   return div_(scalar_tensor(o, o.type()));
 }
 Tensor& Tensor::pow_(const Scalar& e) {
