@@ -168,6 +168,16 @@ CopyStateResult copy_state(const NamedTensors& targets, const NamedTensors& sour
   return result;
 }
 
+CopyStateResult load_into(const NamedTensors& targets, const std::filesystem::path& path,
+                          std::string_view owner, bool strict) {
+  const SafetensorsFile file = read_safetensors(path);
+  try {
+    return copy_state(targets, file.tensors, owner, strict);
+  } catch (const Error& e) {
+    throw Error("load: " + path.string() + ": " + e.what());
+  }
+}
+
 }  // namespace io
 
 // ---- tensors -----------------------------------------------------------------------------------

@@ -243,6 +243,22 @@ TEST(CopyState, NonStrictReturnsTheUnmatchedKeys) {
               HasSubstr("size mismatch for a"));
 }
 
+TEST(CopyState, LoadIntoReadsAFileAndNamesItInErrors) {
+  TempDir dir;
+  const auto path = dir / "state.safetensors";
+  save(io::NamedTensors{{"w", from_values<float>({1, 2}, {2})}}, path);
+  Tensor w = zeros({2});
+  io::load_into({{"w", w}}, path, "Net");
+  EXPECT_TRUE(same_tensor(w, from_values<float>({1, 2}, {2})));
+  Tensor v = zeros({2});
+  EXPECT_EQ(error_message([&] {
+              io::load_into({{"v", v}}, path, "Net");
+            }),
+            "load: " + path.string() +
+                ": Error(s) in loading state for Net:\n\tMissing key(s): \"v\".\n"
+                "\tUnexpected key(s): \"w\".");
+}
+
 // ---- the extension point -----------------------------------------------------------------------
 
 TEST(Extension, ModuleLikeSaveAndLoad) {

@@ -49,7 +49,10 @@
 //   io::Archive to_archive(const std::shared_ptr<M>& m) { return to_archive(*m); }
 //   template <class M>
 //   void from_archive(std::shared_ptr<M>& m, const io::Archive& a) { from_archive(*m, a); }
+//   // and the same pair for ModuleHolder<Impl> (nn::Linear), forwarding to *holder.ptr()
 //   }  // namespace ember::nn
+//
+// (Without hooks, io::load_into(state_tensors(m), path, "Linear") is the same load in one call.)
 //
 // io::copy_state does what PyTorch's load_state_dict does: it matches names, reports missing and
 // unexpected keys and shape mismatches all at once in one ember::Error (and copies nothing then),
@@ -127,6 +130,11 @@ struct CopyStateResult {
 /// is copied. Dtypes are converted as copy_ does.
 CopyStateResult copy_state(const NamedTensors& targets, const NamedTensors& source,
                            std::string_view owner, bool strict = true);
+
+/// Reads the safetensors file at `path` and copy_state()s its tensors into `targets`; errors are
+/// prefixed with "load: <path>: ". The one-call form of load_state_dict for code without hooks.
+CopyStateResult load_into(const NamedTensors& targets, const std::filesystem::path& path,
+                          std::string_view owner, bool strict = true);
 
 /// A type ember::save can store: `to_archive(obj)` is found by argument-dependent lookup.
 template <class T>
