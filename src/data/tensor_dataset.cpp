@@ -1,0 +1,64 @@
+// Row gathering for tensor-backed datasets and the Stack collation helper.
+#include <cstring>
+
+#include "ember/data/datasets/tensor.h"
+#include "ember/data/transforms/stack.h"
+#include "ember/ops.h"
+
+namespace ember::data {
+
+namespace datasets::detail {
+
+Tensor gather_rows(const Tensor& t, ArrayRef<size_t> indices, const char* who) {
+  if (!t.defined()) return {};
+  EMBER_ASSERT(t.is_contiguous() && t.dim() >= 1);
+  const auto n = static_cast<size_t>(t.size(0));
+  for (const size_t i : indices)
+    EMBER_CHECK(i < n, who, ": index ", i, " is out of range for a dataset of size ", n);
+  DimVector shape(t.sizes());
+  shape[0] = static_cast<int64_t>(indices.size());
+  Tensor out = empty(shape, t.options());
+  if (n == 0 || indices.empty()) return out;
+  const size_t row_bytes = static_cast<size_t>(t.nbytes()) / n;
+  const char* src = static_cast<const char*>(t.data_ptr());
+  char* dst = static_cast<char*>(out.data_ptr());
+  const auto count = static_cast<int64_t>(indices.size());
+  // One memcpy per row; threads only pay off for large batches (> 4 MiB).
+#pragma omp parallel for if (row_bytes * indices.size() > (size_t(4) << 20))
+  for (int64_t r = 0; r < count; ++r)
+    std::memcpy(dst + r * row_bytes, src + indices[r] * row_bytes, row_bytes);
+  return out;
+}
+
+void check_tensor_pair(Tensor& data, Tensor& target, const char* who) {
+  EMBER_CHECK(data.defined(), who, ": data tensor is undefined");
+  EMBER_CHECK(data.dim() >= 1, who, ": data must have at least one dimension (examples along dim ",
+              "0), got a 0-dim tensor");
+  if (target.defined()) {
+    EMBER_CHECK(target.dim() >= 1, who,
+                ": target must have at least one dimension (examples along dim 0), got a 0-dim "
+                "tensor");
+    EMBER_CHECK(target.size(0) == data.size(0), who, ": data has ", data.size(0),
+                " examples (shape ", data.sizes(), ") but target has ", target.size(0), " (shape ",
+                target.sizes(), ")");
+    target = target.detach().contiguous();
+  }
+  data = data.detach().contiguous();
+}
+
+}  // namespace datasets::detail
+
+namespace transforms::detail {
+
+Tensor stack_examples(std::vector<Tensor>& tensors, const char* what) {
+  size_t undefined = 0;
+  for (const Tensor& t : tensors) undefined += !t.defined();
+  if (!tensors.empty() && undefined == tensors.size()) return {};
+  EMBER_CHECK(undefined == 0, "Stack: ", undefined, " of ", tensors.size(), " examples have no ",
+              what, " tensor; either all or none must have one");
+  return stack(tensors);
+}
+
+}  // namespace transforms::detail
+
+}  // namespace ember::data
