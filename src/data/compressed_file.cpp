@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <climits>
 #include <cstring>
+#include <string>
 
 #include "ember/core/error.h"
 
@@ -39,8 +40,13 @@ size_t CompressedFile::read(void* dst, size_t n) {
         ended_early_ = true;
         break;
       }
+      // zlib prefixes its message with the path, which ours already has.
+      std::string what = msg ? msg : "";
+      if (what.rfind(path_ + ": ", 0) == 0) what.erase(0, path_.size() + 2);
+      if (errnum == Z_DATA_ERROR)
+        EMBER_ERROR(who_, ": ", path_, ": corrupt gzip data (", what, ")");
       EMBER_ERROR(who_, ": ", path_, ": cannot read the file (",
-                  errnum == Z_ERRNO ? std::strerror(errno) : msg, ")");
+                  errnum == Z_ERRNO ? std::strerror(errno) : what.c_str(), ")");
     }
     if (got == 0) {
       int errnum = 0;

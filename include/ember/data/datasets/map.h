@@ -39,6 +39,16 @@ template <class T>
 inline constexpr bool is_stack_v = std::is_same_v<T, transforms::Stack<Example<>>> ||
                                    std::is_same_v<T, transforms::Stack<TensorExample>>;
 
+/// The batch type a transform of D sees: D's batch, unwrapped from std::optional if stateful.
+template <class D, bool = D::is_stateful>
+struct unwrap_batch {
+  using type = typename D::BatchType;
+};
+template <class D>
+struct unwrap_batch<D, true> {
+  using type = typename D::BatchType::value_type;
+};
+
 /// Whether MapDataset<S, T> can answer get_batch with S's stacked batch (T is Stack<> of it).
 template <class S, class T>
 constexpr bool stack_fast_path() {
@@ -106,12 +116,9 @@ class MapDataset
 /// A MapDataset of `dataset` and `transform`; the transform must accept the dataset's batches.
 template <class DatasetType, class TransformType>
 MapDataset<DatasetType, TransformType> map(DatasetType dataset, TransformType transform) {
-  static_assert(
-      std::is_same_v<
-          std::conditional_t<DatasetType::is_stateful, typename DatasetType::BatchType::value_type,
-                             typename DatasetType::BatchType>,
-          typename TransformType::InputBatchType>,
-      "BatchType type of dataset does not match input type of transform");
+  static_assert(std::is_same_v<typename detail::unwrap_batch<DatasetType>::type,
+                               typename TransformType::InputBatchType>,
+                "BatchType type of dataset does not match input type of transform");
   return {std::move(dataset), std::move(transform)};
 }
 
