@@ -313,6 +313,10 @@ Json parse_json(std::string_view text, const Source& src) {
   if (size_t nul = text.find('\0'); nul != std::string_view::npos) {
     fail(src, "header is not valid JSON: NUL byte at offset ", nul, " of the header");
   }
+  // nlohmann skips a leading UTF-8 byte-order mark; JSON (RFC 8259) and the reference do not.
+  if (text.starts_with("\xEF\xBB\xBF")) {
+    fail(src, "header is not valid JSON: it starts with a UTF-8 byte-order mark");
+  }
   try {
     return Json::parse(text.begin(), text.end(), callback);
   } catch (const Json::exception& e) {

@@ -259,6 +259,7 @@ std::vector<BadFile> bad_files() {
       {"NUL padding", le64(8) + std::string("{}\0\0\0\0\0\0", 8),
        "header is not valid JSON: NUL byte at offset 2 of the header"},
       {"NUL then more JSON", make_file(std::string("{}\0{\"t\":1}", 10)), "NUL byte at offset 2"},
+      {"byte-order mark", make_file("\xEF\xBB\xBF{}"), "starts with a UTF-8 byte-order mark"},
       {"invalid UTF-8", make_file("{\"\xff\":1}"), "header is not valid JSON"},
       {"not an object", make_file("[1,2]"), "header must be a JSON object, not array"},
       {"duplicate tensor",
