@@ -1,5 +1,8 @@
-// The data loader's non-template part: turning a worker's exception into ember::Error.
+// The data loader's non-template part: worker thread set-up, and turning a worker's exception
+// into ember::Error.
 #include "ember/data/dataloader.h"
+
+#include <omp.h>
 
 #include <string>
 
@@ -16,5 +19,7 @@ void rethrow_worker_exception(std::exception_ptr e) {
     throw Error("DataLoader worker: unknown exception");
   }
 }
+
+void init_worker_thread() { omp_set_num_threads(1); }
 
 }  // namespace ember::data::detail

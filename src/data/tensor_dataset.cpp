@@ -3,6 +3,7 @@
 
 #include "ember/data/datasets/tensor.h"
 #include "ember/data/transforms/stack.h"
+#include "ember/data/transforms/tensor.h"
 #include "ember/ops.h"
 
 namespace ember::data {
@@ -57,6 +58,31 @@ Tensor stack_examples(std::vector<Tensor>& tensors, const char* what) {
   EMBER_CHECK(undefined == 0, "Stack: ", undefined, " of ", tensors.size(), " examples have no ",
               what, " tensor; either all or none must have one");
   return stack(tensors);
+}
+
+Tensor normalize_stacked(const Tensor& batch, const Tensor& mean, const Tensor& stddev) {
+  if (batch.scalar_type() != kFloat || !batch.is_contiguous() || batch.dim() < 4) return {};
+  if (mean.scalar_type() != kFloat || stddev.scalar_type() != kFloat || mean.dim() != 3 ||
+      stddev.dim() != 3 || !mean.is_contiguous() || !stddev.is_contiguous())
+    return {};
+  const int64_t channels = batch.size(-3);
+  const int64_t cm = mean.numel(), cs = stddev.numel();
+  if ((cm != 1 && cm != channels) || (cs != 1 && cs != channels)) return {};
+  if (batch.requires_grad()) return {};
+  const int64_t inner = batch.size(-1) * batch.size(-2);
+  const int64_t outer = channels ? batch.numel() / (channels * inner) : 0;
+  Tensor out = empty(batch.sizes(), batch.options());
+  const float* x = batch.data_ptr<float>();
+  const float* m = mean.data_ptr<float>();
+  const float* s = stddev.data_ptr<float>();
+  float* y = out.data_ptr<float>();
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t c = 0; c < channels; ++c) {
+      const float mc = m[cm == 1 ? 0 : c], sc = s[cs == 1 ? 0 : c];
+      const int64_t base = (o * channels + c) * inner;
+      for (int64_t i = 0; i < inner; ++i) y[base + i] = (x[base + i] - mc) / sc;
+    }
+  return out;
 }
 
 }  // namespace transforms::detail

@@ -37,6 +37,9 @@ namespace ember::data {
 namespace detail {
 /// Rethrows `e` as ember::Error (see the header comment).
 [[noreturn]] void rethrow_worker_exception(std::exception_ptr e);
+/// Runs first on each worker thread: ops there use one OpenMP thread, since the workers are
+/// already the parallelism (as PyTorch's DataLoader workers run with one intra-op thread).
+void init_worker_thread();
 }  // namespace detail
 
 /// Loads batches of a sized dataset whose indices come from `Sampler`.
@@ -162,6 +165,7 @@ class StatelessDataLoader {
   }
 
   void work() {
+    detail::init_worker_thread();
     for (;;) {
       Job job;
       {

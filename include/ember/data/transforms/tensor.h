@@ -17,6 +17,13 @@
 
 namespace ember::data::transforms {
 
+namespace detail {
+/// (batch - mean) / stddev in one single-threaded pass for a contiguous float batch whose
+/// dim -3 has mean.size(0) (or mean has one value), mean and stddev float (C, 1, 1); the same
+/// numbers as sub then div. Undefined if the tensors do not have that form.
+Tensor normalize_stacked(const Tensor& batch, const Tensor& mean, const Tensor& stddev);
+}  // namespace detail
+
 /// A transform of `example.data` (a Tensor); `example.target` is left as it is.
 template <class Target = Tensor>
 class TensorTransform : public Transform<Example<Tensor, Target>, Example<Tensor, Target>> {
@@ -60,7 +67,10 @@ struct Normalize : public TensorTransform<Target> {
   /// example when examples have at least as many dims as `mean`; otherwise done per example.
   Example<Tensor, Target> apply_stacked(Example<Tensor, Target> batch) {
     if (batch.data.dim() - 1 >= mean.dim()) {
-      batch.data = (*this)(std::move(batch.data));
+      // One pass without threads: a batch is small, and the data loader's threads are the
+      // parallelism (elementwise ops would start an OpenMP team per op).
+      Tensor out = detail::normalize_stacked(batch.data, mean, stddev);
+      batch.data = out.defined() ? std::move(out) : (*this)(std::move(batch.data));
     } else {
       std::vector<Tensor> rows = batch.data.unbind(0);
       for (Tensor& r : rows) r = (*this)(std::move(r));
