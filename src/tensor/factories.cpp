@@ -122,7 +122,9 @@ Tensor zeros(IntArrayRef size, const TensorOptions& o) {
   std::memset(t.data_ptr(), 0, t.nbytes());
   return finish(t, o);
 }
-Tensor ones(IntArrayRef size, const TensorOptions& o) { return full(size, 1, o); }
+Tensor ones(IntArrayRef size, const TensorOptions& o) {
+  return full(size, 1, o.has_dtype() ? o : o.dtype(get_default_dtype()));
+}
 Tensor full(IntArrayRef size, const Scalar& v, const TensorOptions& o) {
   const ScalarType t = o.has_dtype()     ? o.dtype()
                        : v.is_boolean()  ? kBool
