@@ -99,6 +99,12 @@ Tensor Tensor::detach() const {
                                                 i.storage_offset(), i.device()));
 }
 
+void Tensor::set_data(const Tensor& new_data) {
+  EMBER_CHECK(new_data.defined(), "set_data: the new data is an undefined tensor");
+  if (is_same(new_data)) return;
+  impl_checked()->set_data_from(*new_data.impl());
+}
+
 Tensor& Tensor::detach_() {
   AutogradMeta* m = impl_checked()->autograd_meta();
   if (m) {

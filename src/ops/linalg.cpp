@@ -114,6 +114,47 @@ struct Bmm {
   }
 };
 
+// beta * self + alpha * (m1 @ m2) in one GEMM (beta = 1 onto self broadcast to the output):
+// nn::Linear's forward.
+struct Addmm {
+  static constexpr const char* name = "AddmmBackward0";
+  double beta, alpha;
+  SavedTensor a, b;
+  DimVector self_shape;
+  Tensor forward(const Tensor& self, const Tensor& x, const Tensor& y) {
+    EMBER_CHECK(x.dim() == 2 && y.dim() == 2, "addmm: expected 2-D matrices but got shapes ",
+                x.sizes(), " and ", y.sizes());
+    EMBER_CHECK(x.size(1) == y.size(0), "addmm: shapes ", x.sizes(), " and ", y.sizes(),
+                " cannot be multiplied (", x.size(1), " != ", y.size(0), ")");
+    check_float(x, y, "addmm");
+    check_float(self, x, "addmm");
+    EMBER_CHECK(x.is_floating_point(), "addmm: not implemented for dtype ", x.scalar_type());
+    const int64_t m = x.size(0), n = y.size(1), k = x.size(1);
+    a = x, b = y;
+    self_shape = DimVector(self.sizes());
+    Tensor out = new_empty({m, n}, x.scalar_type());
+    if (m == 0 || n == 0) return out;
+    {
+      NoGradGuard g;
+      out.copy_(self.expand({m, n}));
+    }
+    GemmArg A = gemm_arg(x), B = gemm_arg(y);
+    EMBER_DISPATCH_FLOATING(x.scalar_type(), "addmm", [&] {
+      kernels::gemm(A.trans, B.trans, m, n, k, scalar_t(alpha), A.t.data_ptr<scalar_t>(), A.ld,
+                    B.t.data_ptr<scalar_t>(), B.ld, scalar_t(beta), out.data_ptr<scalar_t>(), n);
+    });
+    return out;
+  }
+  variable_list backward(const Tensor& g, const Node& n) {
+    Tensor x = a.unpack(), y = b.unpack();
+    Tensor gs, gx, gy;
+    if (n.should_compute_output(0)) gs = sum_to(beta == 1 ? g : g * beta, self_shape);
+    if (n.should_compute_output(1)) gx = alpha == 1 ? mm(g, y.t()) : mm(g, y.t()) * alpha;
+    if (n.should_compute_output(2)) gy = alpha == 1 ? mm(x.t(), g) : mm(x.t(), g) * alpha;
+    return {gs, gx, gy};
+  }
+};
+
 }  // namespace
 }  // namespace ops
 
@@ -123,10 +164,7 @@ Tensor mm(const Tensor& a, const Tensor& b) { return apply(Mm{}, a, b); }
 Tensor bmm(const Tensor& a, const Tensor& b) { return apply(Bmm{}, a, b); }
 Tensor addmm(const Tensor& self, const Tensor& m1, const Tensor& m2, const Scalar& beta,
              const Scalar& alpha) {
-  Tensor p = mm(m1, m2);
-  if (alpha.toDouble() != 1) p = p * alpha;
-  if (beta.toDouble() == 0) return p;
-  return beta.toDouble() == 1 ? self + p : self * beta + p;
+  return apply(Addmm{beta.toDouble(), alpha.toDouble()}, self, m1, m2);
 }
 Tensor mv(const Tensor& m, const Tensor& v) {
   EMBER_CHECK(m.dim() == 2 && v.dim() == 1, "mv: expected a 2-D matrix and a 1-D vector but got ",

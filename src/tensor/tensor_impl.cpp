@@ -129,6 +129,13 @@ void TensorImpl::set_storage(intrusive_ptr<StorageImpl> storage, int64_t offset)
   offset_ = offset;
 }
 
+void TensorImpl::set_data_from(const TensorImpl& src) {
+  storage_ = src.storage_;
+  dtype_ = src.dtype_;
+  device_ = src.device_;
+  set_geometry(src.sizes_, src.strides_, src.offset_);
+}
+
 void TensorImpl::refresh() {
   numel_ = 1;
   for (int64_t s : sizes_) numel_ *= s;

@@ -92,6 +92,9 @@ class Tensor {
                 std::optional<std::vector<Tensor>> inputs = std::nullopt) const;
   Tensor detach() const;
   Tensor& detach_();
+  /// Makes this tensor use `new_data`'s memory, dtype and shape while keeping its identity,
+  /// requires_grad and grad (libtorch's set_data; Module::to uses it).
+  void set_data(const Tensor& new_data);
   Tensor data() const { return detach(); }
   /// Calls `hook(grad)` when this tensor's gradient is computed; a defined return value
   /// replaces the gradient. Returns a handle for remove_hook.

@@ -45,6 +45,8 @@ class TensorImpl final : public RefCounted {
   /// Re-points this impl at new geometry (used by in-place shape ops such as squeeze_).
   void set_geometry(IntArrayRef sizes, IntArrayRef strides, int64_t offset);
   void set_storage(intrusive_ptr<StorageImpl> storage, int64_t offset);
+  /// Takes `src`'s storage, dtype, device and geometry (Tensor::set_data); keeps autograd state.
+  void set_data_from(const TensorImpl& src);
 
   /// For a view made while grad mode was on: the tensor that owns the memory (never itself a
   /// view). Autograd uses it to route in-place changes of the view to the base's history.
