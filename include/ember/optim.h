@@ -1,0 +1,24 @@
+// The optim library: optimizers, learning-rate schedulers and their saving.
+//
+//   optim::SGD sgd(model->parameters(), optim::SGDOptions(0.1).momentum(0.9));
+//   optim::StepLR scheduler(sgd, /*step_size=*/30, /*gamma=*/0.1);
+//   for (epoch ...) { for (batch ...) { sgd.zero_grad(); loss.backward(); sgd.step(); }
+//                     scheduler.step(); }
+//   ember::save(sgd, "sgd.safetensors");
+#pragma once
+
+#include "ember/optim/adagrad.h"
+#include "ember/optim/adam.h"
+#include "ember/optim/adamw.h"
+#include "ember/optim/optimizer.h"
+#include "ember/optim/rmsprop.h"
+#include "ember/optim/sgd.h"
+#if __has_include("ember/optim/schedulers/lr_scheduler.h")
+#include "ember/optim/schedulers/lr_scheduler.h"
+#endif
+#if __has_include("ember/optim/schedulers/schedulers.h")
+#include "ember/optim/schedulers/schedulers.h"
+#endif
+#if __has_include("ember/optim/serialize.h")
+#include "ember/optim/serialize.h"
+#endif

@@ -1,0 +1,83 @@
+// Adagrad: PyTorch 1.13's _single_tensor_adagrad as one loop over each parameter.
+#include "ember/optim/adagrad.h"
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "ember/autograd/grad_mode.h"
+#include "optim/update.h"
+
+namespace ember::optim {
+
+void AdagradOptions::to_json(nlohmann::json& j) const {
+  j = {{"lr", lr()},
+       {"lr_decay", lr_decay()},
+       {"weight_decay", weight_decay()},
+       {"initial_accumulator_value", initial_accumulator_value()},
+       {"eps", eps()}};
+}
+void AdagradOptions::from_json(const nlohmann::json& j) {
+  lr(j.value("lr", lr()));
+  lr_decay(j.value("lr_decay", lr_decay()));
+  weight_decay(j.value("weight_decay", weight_decay()));
+  initial_accumulator_value(j.value("initial_accumulator_value", initial_accumulator_value()));
+  eps(j.value("eps", eps()));
+}
+void AdagradParamState::to_json(nlohmann::json& j) const { j["step"] = step(); }
+void AdagradParamState::from_json(const nlohmann::json& j) { step(j.value("step", step())); }
+
+Adagrad::Adagrad(std::vector<OptimizerParamGroup> param_groups, AdagradOptions defaults)
+    : Optimizer("Adagrad", std::move(param_groups), std::make_unique<AdagradOptions>(defaults)) {
+  check_option(defaults.lr() >= 0, "learning rate", defaults.lr());
+  check_option(defaults.lr_decay() >= 0, "lr_decay value", defaults.lr_decay());
+  check_option(defaults.weight_decay() >= 0, "weight_decay value", defaults.weight_decay());
+  check_option(defaults.initial_accumulator_value() >= 0, "initial_accumulator_value value",
+               defaults.initial_accumulator_value());
+  check_option(defaults.eps() >= 0, "epsilon value", defaults.eps());
+  // PyTorch fills the sums here, not at the first step.
+  for (auto& group : param_groups_) {
+    const auto& o = static_cast<const AdagradOptions&>(group.options());
+    for (const Tensor& p : group.params())
+      state_of<AdagradParamState>(p).sum(
+          detail::buffer_like(p.detach(), o.initial_accumulator_value()));
+  }
+}
+
+namespace {
+
+template <class T>
+void adagrad_update(T* p, const T* grad, T* sum, int64_t n, const AdagradOptions& o, int64_t step) {
+  const T clr = o.lr() / (1 + static_cast<double>(step - 1) * o.lr_decay());
+  const T weight_decay = o.weight_decay(), eps = o.eps();
+  for (int64_t i = 0; i < n; ++i) {
+    T g = grad[i];
+    if (weight_decay != 0) g += weight_decay * p[i];
+    sum[i] += g * g;
+    const T std = std::sqrt(sum[i]) + eps;
+    p[i] -= clr * g / std;
+  }
+}
+
+}  // namespace
+
+Tensor Adagrad::step(LossClosure closure) {
+  Tensor loss = run_closure(closure);
+  NoGradGuard no_grad;
+  for (auto& group : param_groups_) {
+    const auto& o = static_cast<const AdagradOptions&>(group.options());
+    for (Tensor& p : group.params()) {
+      const Tensor& grad = p.grad();
+      if (!grad.defined()) continue;
+      auto& s = state_of<AdagradParamState>(p);
+      if (!s.sum().defined()) s.sum(detail::buffer_like(p, o.initial_accumulator_value()));
+      s.step(s.step() + 1);
+      detail::update_in_place(p, grad, "Adagrad", [&](auto* w, const auto* g) {
+        using T = std::remove_const_t<std::remove_pointer_t<decltype(g)>>;
+        adagrad_update<T>(w, g, detail::data<T>(s.sum()), p.numel(), o, s.step());
+      });
+    }
+  }
+  return loss;
+}
+
+}  // namespace ember::optim

@@ -1,0 +1,79 @@
+// SGD: PyTorch 1.13's _single_tensor_sgd as one loop over each parameter.
+#include "ember/optim/sgd.h"
+
+#include <nlohmann/json.hpp>
+
+#include "ember/autograd/grad_mode.h"
+#include "optim/update.h"
+
+namespace ember::optim {
+
+void SGDOptions::to_json(nlohmann::json& j) const {
+  j = {{"lr", lr()},
+       {"momentum", momentum()},
+       {"dampening", dampening()},
+       {"weight_decay", weight_decay()},
+       {"nesterov", nesterov()}};
+}
+void SGDOptions::from_json(const nlohmann::json& j) {
+  lr(j.value("lr", lr()));
+  momentum(j.value("momentum", momentum()));
+  dampening(j.value("dampening", dampening()));
+  weight_decay(j.value("weight_decay", weight_decay()));
+  nesterov(j.value("nesterov", nesterov()));
+}
+
+SGD::SGD(std::vector<OptimizerParamGroup> param_groups, SGDOptions defaults)
+    : Optimizer("SGD", std::move(param_groups), std::make_unique<SGDOptions>(defaults)) {
+  check_option(defaults.lr() >= 0, "learning rate", defaults.lr());
+  check_option(defaults.momentum() >= 0, "momentum value", defaults.momentum());
+  check_option(defaults.weight_decay() >= 0, "weight_decay value", defaults.weight_decay());
+  EMBER_CHECK(!defaults.nesterov() || (defaults.momentum() > 0 && defaults.dampening() == 0),
+              "SGD: Nesterov momentum requires a momentum and zero dampening");
+}
+
+namespace {
+
+// `first`: the momentum buffer is new and takes the gradient as it is (torch.clone(d_p)).
+template <class T>
+void sgd_update(T* p, const T* grad, T* buf, int64_t n, const SGDOptions& o, bool first) {
+  const T lr = o.lr(), momentum = o.momentum(), weight_decay = o.weight_decay();
+  const T one_minus_dampening = 1 - o.dampening();
+  for (int64_t i = 0; i < n; ++i) {
+    T g = grad[i];
+    if (weight_decay != 0) g += weight_decay * p[i];
+    if (buf) {
+      buf[i] = first ? g : momentum * buf[i] + one_minus_dampening * g;
+      g = o.nesterov() ? g + momentum * buf[i] : buf[i];
+    }
+    p[i] -= lr * g;
+  }
+}
+
+}  // namespace
+
+Tensor SGD::step(LossClosure closure) {
+  Tensor loss = run_closure(closure);
+  NoGradGuard no_grad;
+  for (auto& group : param_groups_) {
+    const auto& o = static_cast<const SGDOptions&>(group.options());
+    for (Tensor& p : group.params()) {
+      const Tensor& grad = p.grad();
+      if (!grad.defined()) continue;
+      Tensor* buf = nullptr;
+      bool first = false;
+      if (o.momentum() != 0) {
+        buf = &state_of<SGDParamState>(p).momentum_buffer();
+        first = !buf->defined();
+        if (first) *buf = detail::buffer_like(p);
+      }
+      detail::update_in_place(p, grad, "SGD", [&](auto* w, const auto* g) {
+        using T = std::remove_const_t<std::remove_pointer_t<decltype(g)>>;
+        sgd_update<T>(w, g, buf ? detail::data<T>(*buf) : nullptr, p.numel(), o, first);
+      });
+    }
+  }
+  return loss;
+}
+
+}  // namespace ember::optim
