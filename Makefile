@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?= -DPython3_EXECUTABLE=/usr/bin/python3
 
-.PHONY: deps configure build demo test bench format format-check asan clean install
+.PHONY: deps configure build demo test bench bench-micro format format-check asan clean install
 
 deps:
 	@scripts/install-deps.sh
@@ -20,7 +20,13 @@ demo: build
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 600
 
-bench: build
+# ember vs libtorch side by side (bench/compare.sh; installs libtorch-dev if it can), then the
+# table in docs/PERFORMANCE.md. `make bench-micro`: ember's own Google Benchmark programs.
+bench:
+	@scripts/install-deps.sh --bench || echo "make bench: could not install libtorch-dev; ember alone"
+	@COMPARE_BUILD=$(BUILD)/compare JOBS=$(JOBS) bench/compare.sh
+
+bench-micro: build
 	@bench/run.sh $(BUILD)
 
 asan: deps
