@@ -406,12 +406,12 @@ def missing_from_log(path):
         return "build failed"
     q = "[\u2018'`]([^\u2019']+)[\u2019']"
     names = []
-    for m in re.finditer(r"error: " + q + r" is not a member of " + q, text):
-        names.append(m.group(2) + "::" + m.group(1))
-    for m in re.finditer(r"error: " + q + r" has no member named " + q, text):
-        names.append(m.group(1) + "::" + m.group(2))
-    for m in re.finditer(r"error: " + q + r" was not declared in this scope", text):
-        names.append(m.group(1))
+    for m in re.finditer(r"error: (?:" + q + r" in namespace " + q + r" does not name a type|"
+                         + q + r" is not a member of " + q + r"|" + q + r" has no member named "
+                         + q + ")", text):
+        g = m.groups()
+        names.append(g[1] + "::" + g[0] if g[0] else g[3] + "::" + g[2] if g[2] else
+                     g[4] + "::" + g[5])
     for m in re.finditer(r"error: no matching function for call to " + q, text):
         names.append(m.group(1).split("(")[0] + "(...) overload")
     for m in re.finditer(r"undefined reference to " + q, text):
@@ -422,7 +422,7 @@ def missing_from_log(path):
         if n not in clean:
             clean.append(n)
     if clean:
-        return "missing: " + ", ".join(clean[:4]) + (", ..." if len(clean) > 4 else "")
+        return "missing: " + ", ".join(clean[:6]) + (", ..." if len(clean) > 6 else "")
     m = re.search(r"error: (.*)", text)
     return ("build failed: " + m.group(1)[:100]) if m else "build failed"
 
@@ -486,6 +486,27 @@ def main():
             "means the workload does not compile against ember yet because X does not exist.",
             "",
             markdown(header, rows),
+            "",
+            "How the numbers are taken:",
+            "- Workloads 1–6: each program warms up, then times many iterations with "
+            "`std::chrono::steady_clock` and prints `RESULT <name> <value> <unit>`; the table "
+            "shows the median over rounds. Training steps include `zero_grad`, forward, loss, "
+            "`backward`, `step` and the `loss.item()` a training loop reads. Threads: each "
+            "library's default (no `OMP_NUM_THREADS`).",
+            "- 6: `torch::mm` allocates its output on every call on both sides. The practical "
+            "peak is ember's `bench_gemm` FMA loop (`peak_fma_threads`), a property of the "
+            "machine rather than of either library.",
+            "- 7: ember is a static library (`libember.a`), so its code is inside the "
+            "hello-tensor executable; libtorch's is in shared libraries. \"Libraries it links\" "
+            "sums the files `ldd` resolves (each once, glibc's own libraries excluded); most of "
+            "ember's share is Debian's OpenBLAS (one ~37 MB library holding kernels for every "
+            "x86 generation, plus libgfortran/libquadmath). \"Mapped at exit\" sums the shared "
+            "objects in `/proc/self/maps` when the program ends (`compare_hello --maps`), i.e. "
+            "what it really loaded, glibc included. Start-up is the median wall time of "
+            "fork+exec+exit with stdout to /dev/null; peak RSS from `wait4`. Compile time is "
+            "`hello.cpp` alone (no link), with the build's Release flags and no ccache.",
+            "- 8: `bench/scalar_vs_python.sh` (CPU time, means of 5): ember's scalar engine "
+            "against a pure-Python micrograd doing the same work; libtorch is not involved.",
             "",
         ])
         if failures:
