@@ -18,6 +18,12 @@
 #include "ember/io/serialize.h"
 #endif
 
+namespace ember {
+// torch/types.h brings these into torch:: (`torch::optional<size_t> size() const override`).
+using std::nullopt;
+using std::optional;
+}  // namespace ember
+
 namespace torch = ::ember;
 namespace at = ::ember;
 
