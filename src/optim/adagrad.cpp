@@ -1,6 +1,7 @@
 // Adagrad: PyTorch 1.13's _single_tensor_adagrad as one loop over each parameter.
 #include "ember/optim/adagrad.h"
 
+#include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
 
@@ -45,16 +46,28 @@ Adagrad::Adagrad(std::vector<OptimizerParamGroup> param_groups, AdagradOptions d
 
 namespace {
 
-template <class T>
+// PyTorch's single-tensor Adagrad, fused; chunked so the square roots run vectorised.
+template <class T, bool kWeightDecay>
 void adagrad_update(T* p, const T* grad, T* sum, int64_t n, const AdagradOptions& o, int64_t step) {
   const T clr = o.lr() / (1 + static_cast<double>(step - 1) * o.lr_decay());
   const T weight_decay = o.weight_decay(), eps = o.eps();
-  for (int64_t i = 0; i < n; ++i) {
-    T g = grad[i];
-    if (weight_decay != 0) g += weight_decay * p[i];
-    sum[i] += g * g;
-    const T std = std::sqrt(sum[i]) + eps;
-    p[i] -= clr * g / std;
+  T std[detail::kChunk];
+  for (int64_t begin = 0; begin < n; begin += detail::kChunk) {
+    const int64_t len = std::min(detail::kChunk, n - begin);
+    T *pc = p + begin, *sc = sum + begin;
+    const T* gc = grad + begin;
+    for (int64_t i = 0; i < len; ++i) {
+      T g = gc[i];
+      if constexpr (kWeightDecay) g += weight_decay * pc[i];
+      sc[i] += g * g;  // state_sum.addcmul_(g, g, value=1)
+      std[i] = sc[i];
+    }
+    detail::sqrt_in_place(std, len);
+    for (int64_t i = 0; i < len; ++i) {
+      T g = gc[i];
+      if constexpr (kWeightDecay) g += weight_decay * pc[i];
+      pc[i] -= clr * g / (std[i] + eps);  // param.addcdiv_(g, std, −clr)
+    }
   }
 }
 
@@ -73,7 +86,9 @@ Tensor Adagrad::step(LossClosure closure) {
       s.step(s.step() + 1);
       detail::update_in_place(p, grad, "Adagrad", [&](auto* w, const auto* g) {
         using T = std::remove_const_t<std::remove_pointer_t<decltype(g)>>;
-        adagrad_update<T>(w, g, detail::data<T>(s.sum()), p.numel(), o, s.step());
+        detail::with_flags(o.weight_decay() != 0, false, [&](auto weight_decay, auto) {
+          adagrad_update<T, weight_decay>(w, g, detail::data<T>(s.sum()), p.numel(), o, s.step());
+        });
       });
     }
   }

@@ -39,25 +39,49 @@ Adam::Adam(std::vector<OptimizerParamGroup> param_groups, AdamOptions defaults)
 
 namespace {
 
-// Scalars in double as PyTorch computes them in Python, then rounded once to T as its kernels
-// round Python numbers; vector ops in PyTorch's order (denom = √v / √bc2 + eps).
-template <class T>
+// 1 − β1ᵗ and √(1 − β2ᵗ), computed once per step count (std::pow is slow, and slower still once
+// βᵗ underflows), not once per parameter.
+struct BiasCorrection {
+  int64_t step = -1;
+  double bias_correction1 = 1, bias_correction2_sqrt = 1;
+  void update(const AdamOptions& o, int64_t t) {
+    if (t == step) return;
+    step = t;
+    bias_correction1 = 1 - std::pow(std::get<0>(o.betas()), t);
+    bias_correction2_sqrt = std::sqrt(1 - std::pow(std::get<1>(o.betas()), t));
+  }
+};
+
+// PyTorch's single-tensor Adam, fused: scalars in double as PyTorch computes them in Python,
+// rounded once to T as its kernels round Python numbers; element ops in PyTorch's order. The
+// loop runs over chunks so the square roots can run vectorised in between (update.h).
+template <class T, bool kWeightDecay, bool kAmsgrad>
 void adam_update(T* p, const T* grad, T* m, T* v, T* v_max, int64_t n, const AdamOptions& o,
-                 int64_t step) {
+                 const BiasCorrection& bc) {
   const auto [beta1, beta2] = o.betas();
   const T b1 = beta1, b2 = beta2, one_minus_b1 = 1 - beta1, one_minus_b2 = 1 - beta2;
   const T weight_decay = o.weight_decay(), eps = o.eps();
-  const T step_size = o.lr() / (1 - std::pow(beta1, step));
-  const T bias_correction2_sqrt = std::sqrt(1 - std::pow(beta2, step));
-  for (int64_t i = 0; i < n; ++i) {
-    T g = grad[i];
-    if (weight_decay != 0) g += weight_decay * p[i];
-    m[i] = m[i] * b1 + one_minus_b1 * g;
-    v[i] = v[i] * b2 + one_minus_b2 * g * g;
-    T second = v[i];
-    if (v_max) second = v_max[i] = std::max(v_max[i], v[i]);
-    const T denom = std::sqrt(second) / bias_correction2_sqrt + eps;
-    p[i] -= step_size * m[i] / denom;  // addcdiv: (value·t1)/t2
+  const T step_size = o.lr() / bc.bias_correction1;
+  const T bias_correction2_sqrt = bc.bias_correction2_sqrt;
+  T root[detail::kChunk];
+  for (int64_t begin = 0; begin < n; begin += detail::kChunk) {
+    const int64_t len = std::min(detail::kChunk, n - begin);
+    T *pc = p + begin, *mc = m + begin, *vc = v + begin;
+    T* v_maxc = kAmsgrad ? v_max + begin : nullptr;  // (no offset on a null pointer)
+    const T* gc = grad + begin;
+    for (int64_t i = 0; i < len; ++i) {
+      T g = gc[i];
+      if constexpr (kWeightDecay) g += weight_decay * pc[i];  // grad.add(param, alpha=wd)
+      mc[i] = mc[i] * b1 + one_minus_b1 * g;      // exp_avg.mul_(β1).add_(g, 1 − β1)
+      vc[i] = vc[i] * b2 + one_minus_b2 * g * g;  // exp_avg_sq...addcmul_(g, g, 1 − β2)
+      if constexpr (kAmsgrad) v_maxc[i] = v_maxc[i] < vc[i] ? vc[i] : v_maxc[i];
+      root[i] = kAmsgrad ? v_maxc[i] : vc[i];
+    }
+    detail::sqrt_in_place(root, len);
+    for (int64_t i = 0; i < len; ++i) {
+      const T denom = root[i] / bias_correction2_sqrt + eps;
+      pc[i] -= step_size * mc[i] / denom;  // param.addcdiv_(exp_avg, denom, −step_size)
+    }
   }
 }
 
@@ -68,6 +92,7 @@ Tensor Adam::step(LossClosure closure) {
   NoGradGuard no_grad;
   for (auto& group : param_groups_) {
     const auto& o = static_cast<const AdamOptions&>(group.options());
+    BiasCorrection bc;
     for (Tensor& p : group.params()) {
       const Tensor& grad = p.grad();
       if (!grad.defined()) continue;
@@ -76,11 +101,14 @@ Tensor Adam::step(LossClosure closure) {
       if (!s.exp_avg_sq().defined()) s.exp_avg_sq(detail::buffer_like(p));
       if (o.amsgrad() && !s.max_exp_avg_sq().defined()) s.max_exp_avg_sq(detail::buffer_like(p));
       s.step(s.step() + 1);
+      bc.update(o, s.step());
       detail::update_in_place(p, grad, "Adam", [&](auto* w, const auto* g) {
         using T = std::remove_const_t<std::remove_pointer_t<decltype(g)>>;
-        adam_update<T>(w, g, detail::data<T>(s.exp_avg()), detail::data<T>(s.exp_avg_sq()),
-                       o.amsgrad() ? detail::data<T>(s.max_exp_avg_sq()) : nullptr, p.numel(), o,
-                       s.step());
+        detail::with_flags(o.weight_decay() != 0, o.amsgrad(), [&](auto wd, auto amsgrad) {
+          adam_update<T, wd, amsgrad>(w, g, detail::data<T>(s.exp_avg()),
+                                      detail::data<T>(s.exp_avg_sq()),
+                                      detail::data<T>(s.max_exp_avg_sq()), p.numel(), o, bc);
+        });
       });
     }
   }
