@@ -1,0 +1,93 @@
+// Normalization layers: BatchNorm1d/2d/3d, LayerNorm, GroupNorm (libtorch's batchnorm.h and
+// normalization.h).
+#pragma once
+
+#include <ostream>
+
+#include "ember/nn/functional/normalization.h"
+#include "ember/nn/module.h"
+#include "ember/nn/options/normalization.h"
+
+namespace ember::nn {
+
+/// Batch normalization over (N, C, *) with C = num_features: parameters weight (init 1) and
+/// bias (init 0) when affine; buffers running_mean (0), running_var (1) and num_batches_tracked
+/// (int64 0) when track_running_stats. Training uses the batch statistics and updates the
+/// buffers (momentum, or a cumulative average when momentum is nullopt); eval uses the buffers.
+template <size_t D, class Derived>
+class BatchNormImplBase : public Cloneable<Derived> {
+ public:
+  explicit BatchNormImplBase(const BatchNormOptions& options);
+  void reset() override;
+  /// Zeroes running_mean and num_batches_tracked, fills running_var with ones.
+  void reset_running_stats();
+  /// reset_running_stats, then weight = 1 and bias = 0.
+  void reset_parameters();
+  void pretty_print(std::ostream& os) const override;
+  Tensor forward(const Tensor& input);
+
+  BatchNormOptions options;
+  Tensor weight, bias;                                    // (C), undefined unless affine
+  Tensor running_mean, running_var, num_batches_tracked;  // undefined unless track_running_stats
+
+ protected:
+  /// Throws naming the module unless input.dim() suits it (2 or 3 for 1d, 4 for 2d, 5 for 3d).
+  void check_input_dim(const Tensor& input) const;
+};
+
+/// Over (N, C) or (N, C, L).
+class BatchNorm1dImpl : public BatchNormImplBase<1, BatchNorm1dImpl> {
+ public:
+  using BatchNormImplBase::BatchNormImplBase;
+};
+EMBER_MODULE(BatchNorm1d);
+
+/// Over (N, C, H, W).
+class BatchNorm2dImpl : public BatchNormImplBase<2, BatchNorm2dImpl> {
+ public:
+  using BatchNormImplBase::BatchNormImplBase;
+};
+EMBER_MODULE(BatchNorm2d);
+
+/// Over (N, C, D, H, W).
+class BatchNorm3dImpl : public BatchNormImplBase<3, BatchNorm3dImpl> {
+ public:
+  using BatchNormImplBase::BatchNormImplBase;
+};
+EMBER_MODULE(BatchNorm3d);
+
+/// Normalizes over the trailing normalized_shape dims; weight (1) and bias (0) of that shape
+/// when elementwise_affine.
+class LayerNormImpl : public Cloneable<LayerNormImpl> {
+ public:
+  LayerNormImpl(std::vector<int64_t> normalized_shape)  // NOLINT: LayerNorm({4})
+      : LayerNormImpl(LayerNormOptions(std::move(normalized_shape))) {}
+  explicit LayerNormImpl(LayerNormOptions options);
+  void reset() override;
+  void reset_parameters();
+  void pretty_print(std::ostream& os) const override;
+  Tensor forward(const Tensor& input);
+
+  LayerNormOptions options;
+  Tensor weight, bias;  // normalized_shape, undefined unless elementwise_affine
+};
+EMBER_MODULE(LayerNorm);
+
+/// input (N, C, *) with C = num_channels: normalizes groups of C / num_groups channels; weight
+/// (1) and bias (0) per channel when affine.
+class GroupNormImpl : public Cloneable<GroupNormImpl> {
+ public:
+  GroupNormImpl(int64_t num_groups, int64_t num_channels)
+      : GroupNormImpl(GroupNormOptions(num_groups, num_channels)) {}
+  explicit GroupNormImpl(const GroupNormOptions& options);
+  void reset() override;
+  void reset_parameters();
+  void pretty_print(std::ostream& os) const override;
+  Tensor forward(const Tensor& input);
+
+  GroupNormOptions options;
+  Tensor weight, bias;  // (C), undefined unless affine
+};
+EMBER_MODULE(GroupNorm);
+
+}  // namespace ember::nn

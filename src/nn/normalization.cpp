@@ -1,0 +1,797 @@
+// batch_norm, layer_norm and group_norm. Forward: one pass over the data for the statistics
+// (shifted sums, so the variance does not cancel), one for the affine output, on raw pointers.
+// Backward: a fused kernel; under create_graph the same formulas written with ember ops, so that
+// second derivatives flow through the statistics.
+#include "ember/nn/modules/normalization.h"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+#include <vector>
+
+#include "ember/autograd/grad_mode.h"
+#include "ember/nn/init.h"
+#include "ops/iter.h"
+
+namespace ember {
+namespace {
+
+using ops::apply;
+using ops::Node;
+using ops::SavedTensor;
+using ops::variable_list;
+
+/// Runs f(i) for i in [0, n), with OpenMP only when `work` elements justify it.
+template <class F>
+void parallel_for(int64_t n, int64_t work, F f) {
+  if (work >= kernels::kGrain && n > 1) {
+#pragma omp parallel for schedule(static)
+    for (int64_t i = 0; i < n; ++i) f(i);
+  } else {
+    for (int64_t i = 0; i < n; ++i) f(i);
+  }
+}
+
+/// Mean and biased variance of `chunks` runs of `len` values, `stride` apart. Sums are of
+/// x - x[0] in double: one pass, and no cancellation when |mean| >> std.
+template <class T>
+void moments(const T* x, int64_t chunks, int64_t len, int64_t stride, double& mean, double& var) {
+  if (chunks * len == 0) {
+    mean = var = std::nan("");
+    return;
+  }
+  const double k = static_cast<double>(x[0]);
+  double s1 = 0, s2 = 0;
+  for (int64_t c = 0; c < chunks; ++c) {
+    const T* p = x + c * stride;
+#pragma omp simd reduction(+ : s1, s2)
+    for (int64_t i = 0; i < len; ++i) {
+      const double d = static_cast<double>(p[i]) - k;
+      s1 += d;
+      s2 += d * d;
+    }
+  }
+  const double m = static_cast<double>(chunks * len);
+  mean = k + s1 / m;
+  var = std::max((s2 - s1 * s1 / m) / m, 0.0);
+}
+
+/// A double mean as hi + lo in T: x - hi is exact for x near the mean (Sterbenz), so
+/// (x - hi) - lo keeps float32 centering accurate when |mean| >> std.
+template <class T>
+struct Center {
+  explicit Center(double m) : hi(static_cast<T>(m)), lo(static_cast<T>(m - static_cast<T>(m))) {}
+  T hi, lo;
+};
+
+/// y = (x - m) a + b over n values. (Not x a + b': with |mean| >> std that rounds the signal
+/// away.)
+template <class T>
+void affine(T* y, const T* x, int64_t n, Center<T> m, T a, T b) {
+#pragma omp simd
+  for (int64_t i = 0; i < n; ++i) y[i] = ((x[i] - m.hi) - m.lo) * a + b;
+}
+
+/// Σ g and Σ g (x - mu) over n values, accumulated in double.
+template <class T>
+void grad_sums(const T* g, const T* x, int64_t n, double mu, double& sg, double& sgx) {
+#pragma omp simd reduction(+ : sg, sgx)
+  for (int64_t i = 0; i < n; ++i) {
+    sg += static_cast<double>(g[i]);
+    sgx += static_cast<double>(g[i]) * (static_cast<double>(x[i]) - mu);
+  }
+}
+
+/// dx = (g w - dm - (x - mu) k) a over n values (the normalization's input gradient).
+template <class T>
+void input_grad(T* dx, const T* g, const T* x, int64_t n, T w, Center<T> mu, T dm, T k, T a) {
+#pragma omp simd
+  for (int64_t i = 0; i < n; ++i) dx[i] = (g[i] * w - dm - ((x[i] - mu.hi) - mu.lo) * k) * a;
+}
+
+std::vector<int64_t> range(int64_t from, int64_t to) {
+  std::vector<int64_t> r;
+  for (int64_t d = from; d < to; ++d) r.push_back(d);
+  return r;
+}
+
+/// The normalization's input gradient with ember ops (differentiable again): x, gw (= g · weight)
+/// reduced over `dims`; returns dx and sets xhat.
+Tensor composite_input_grad(const Tensor& x, const Tensor& gw, IntArrayRef dims, double eps,
+                            Tensor& xhat) {
+  Tensor xmu = x - x.mean(dims, true);
+  Tensor invstd = rsqrt((xmu * xmu).mean(dims, true) + eps);
+  xhat = xmu * invstd;
+  return invstd * (gw - gw.mean(dims, true) - xhat * (gw * xhat).mean(dims, true));
+}
+
+Tensor sum_over(const Tensor& t, const std::vector<int64_t>& dims) {
+  return dims.empty() ? t : t.sum(dims);
+}
+
+void check_floating(const Tensor& input, const char* op) {
+  EMBER_CHECK(input.defined(), op, ": input is undefined");
+  EMBER_CHECK(input.is_floating_point(), op, ": expected a floating point input, got ",
+              input.scalar_type(), " of shape ", input.sizes());
+}
+
+void check_param(const Tensor& t, const char* what, int64_t n, const Tensor& input,
+                 const char* op) {
+  if (!t.defined()) return;
+  EMBER_CHECK(t.numel() == n, op, ": ", what, " should contain ", n, " elements not ", t.numel(),
+              " (input of shape ", input.sizes(), ", ", what, " of shape ", t.sizes(), ")");
+  EMBER_CHECK(t.scalar_type() == input.scalar_type(), op, ": ", what, " has dtype ",
+              t.scalar_type(), " but the input has dtype ", input.scalar_type());
+}
+
+// ---- batch_norm -------------------------------------------------------------------------------
+
+struct NativeBatchNorm {
+  static constexpr const char* name = "NativeBatchNormBackward0";
+  bool training;
+  double momentum, eps;
+  Tensor running_mean, running_var;  // forward only (updated in place), then dropped
+  Tensor mean, invstd;               // (C), filled by forward: batch or running statistics
+  std::vector<double> mean_d;        // mean in double, for the fused backward
+  SavedTensor x, w;
+
+  Tensor forward(const Tensor& input, const Tensor& weight, const Tensor& bias) {
+    x = input;
+    if (weight.defined()) w = weight;
+    const int64_t N = input.size(0), C = input.size(1),
+                  S = input.numel() / std::max<int64_t>(N * C, 1);
+    Tensor xc = input.contiguous();
+    Tensor out = ops::new_empty(input.sizes(), input.scalar_type());
+    Tensor wc = weight.defined() ? weight.contiguous() : Tensor();
+    Tensor bc = bias.defined() ? bias.contiguous() : Tensor();
+    Tensor rm = running_mean.defined() ? running_mean.contiguous() : Tensor();
+    Tensor rv = running_var.defined() ? running_var.contiguous() : Tensor();
+    EMBER_DISPATCH_FLOATING(input.scalar_type(), "batch_norm", [&] {
+      using T = scalar_t;
+      const T* px = xc.data_ptr<T>();
+      T* py = out.data_ptr<T>();
+      T* pm = mean.data_ptr<T>();
+      T* pi = invstd.data_ptr<T>();
+      const T* pw = wc.defined() ? wc.data_ptr<T>() : nullptr;
+      const T* pb = bc.defined() ? bc.data_ptr<T>() : nullptr;
+      T* prm = rm.defined() ? rm.data_ptr<T>() : nullptr;
+      T* prv = rv.defined() ? rv.data_ptr<T>() : nullptr;
+      const double M = static_cast<double>(N * S);
+      mean_d.assign(C, 0.0);
+      parallel_for(C, N * C * S, [&](int64_t c) {
+        double mu, is;
+        if (training) {
+          double var;
+          moments(px + c * S, N, S, C * S, mu, var);
+          is = 1 / std::sqrt(var + eps);
+          if (prm) prm[c] = static_cast<T>((1 - momentum) * prm[c] + momentum * mu);
+          if (prv) prv[c] = static_cast<T>((1 - momentum) * prv[c] + momentum * var * M / (M - 1));
+        } else {
+          mu = static_cast<double>(prm[c]);
+          is = 1 / std::sqrt(static_cast<double>(prv[c]) + eps);
+        }
+        pm[c] = static_cast<T>(mu);
+        mean_d[c] = mu;
+        pi[c] = static_cast<T>(is);
+        const double a = is * (pw ? pw[c] : 1);
+        const T b = pb ? pb[c] : T(0);
+        for (int64_t n = 0; n < N; ++n) {
+          const int64_t o = (n * C + c) * S;
+          affine(py + o, px + o, S, Center<T>(mu), static_cast<T>(a), b);
+        }
+      });
+    });
+    if (training) {
+      for (auto [r, rc] : {std::pair{running_mean, rm}, std::pair{running_var, rv}}) {
+        if (!r.defined()) continue;
+        if (!r.is_same(rc)) r.copy_(rc);
+        r.impl()->storage()->bump_version();
+      }
+    }
+    running_mean.reset(), running_var.reset();
+    return out;
+  }
+
+  variable_list backward(const Tensor& grad, const Node& n) {
+    const Tensor input = x.unpack();
+    const Tensor weight = w.defined() ? w.unpack() : Tensor();
+    const bool need_x = n.should_compute_output(0), need_w = n.should_compute_output(1),
+               need_b = n.should_compute_output(2);
+    if (GradMode::is_enabled()) {  // create_graph: differentiable formulas
+      const std::vector<int64_t> dims = [&] {
+        std::vector<int64_t> d = range(0, input.dim());
+        d.erase(d.begin() + 1);
+        return d;
+      }();
+      DimVector bshape(input.dim(), 1);
+      bshape[1] = input.size(1);
+      Tensor gw = weight.defined() ? grad * weight.view(bshape) : grad;
+      Tensor xhat, dx;
+      if (training) {
+        dx = composite_input_grad(input, gw, dims, eps, xhat);
+      } else {
+        xhat = (input - mean.view(bshape)) * invstd.view(bshape);
+        dx = gw * invstd.view(bshape);
+      }
+      return {need_x ? dx : Tensor(), need_w ? (grad * xhat).sum(dims) : Tensor(),
+              need_b ? grad.sum(dims) : Tensor()};
+    }
+    const int64_t N = input.size(0), C = input.size(1),
+                  S = input.numel() / std::max<int64_t>(N * C, 1);
+    Tensor xc = input.contiguous(), gc = grad.contiguous();
+    Tensor wc = weight.defined() ? weight.contiguous() : Tensor();
+    Tensor dx = need_x ? ops::new_empty(input.sizes(), input.scalar_type()) : Tensor();
+    Tensor dw = need_w ? ops::new_empty({C}, input.scalar_type()) : Tensor();
+    Tensor db = need_b ? ops::new_empty({C}, input.scalar_type()) : Tensor();
+    EMBER_DISPATCH_FLOATING(input.scalar_type(), "batch_norm_backward", [&] {
+      using T = scalar_t;
+      const T *px = xc.data_ptr<T>(), *pg = gc.data_ptr<T>();
+      const T* pi = invstd.data_ptr<T>();
+      const T* pw = wc.defined() ? wc.data_ptr<T>() : nullptr;
+      T* pdx = need_x ? dx.data_ptr<T>() : nullptr;
+      T* pdw = need_w ? dw.data_ptr<T>() : nullptr;
+      T* pdb = need_b ? db.data_ptr<T>() : nullptr;
+      const double M = static_cast<double>(N * S);
+      parallel_for(C, N * C * S, [&](int64_t c) {
+        const double mu = mean_d[c], is = pi[c], wv = pw ? pw[c] : 1;
+        double sg = 0, sgx = 0;
+        if (pdw || pdb || (pdx && training))
+          for (int64_t n = 0; n < N; ++n) {
+            const int64_t o = (n * C + c) * S;
+            grad_sums(pg + o, px + o, S, mu, sg, sgx);
+          }
+        if (pdw) pdw[c] = static_cast<T>(sgx * is);
+        if (pdb) pdb[c] = static_cast<T>(sg);
+        if (!pdx) return;
+        const T dm = static_cast<T>(training ? sg / M : 0);
+        const T k = static_cast<T>(training ? sgx / M * is * is : 0);
+        for (int64_t n = 0; n < N; ++n) {
+          const int64_t o = (n * C + c) * S;
+          input_grad<T>(pdx + o, pg + o, px + o, S, 1, Center<T>(mu), dm, k,
+                        static_cast<T>(is * wv));
+        }
+      });
+    });
+    return {dx, dw, db};
+  }
+};
+
+void check_batch_norm(const Tensor& input, const Tensor& weight, const Tensor& bias,
+                      const Tensor& running_mean, const Tensor& running_var, bool training) {
+  const char* op = "batch_norm";
+  check_floating(input, op);
+  EMBER_CHECK(input.dim() >= 2, op, ": expected an input of shape (N, C, *) with at least 2 dims, ",
+              "got ", input.sizes());
+  const int64_t C = input.size(1);
+  check_param(weight, "weight", C, input, op);
+  check_param(bias, "bias", C, input, op);
+  check_param(running_mean, "running_mean", C, input, op);
+  check_param(running_var, "running_var", C, input, op);
+  EMBER_CHECK(training || (running_mean.defined() && running_var.defined()), op,
+              ": running_mean and running_var must be defined in evaluation mode (input of shape ",
+              input.sizes(), ")");
+  if (training) {
+    EMBER_CHECK(input.numel() / C != 1, op,
+                ": Expected more than 1 value per channel when training, got input size ",
+                input.sizes());
+  }
+  for (const Tensor* r : {&running_mean, &running_var})
+    if (r->defined())
+      EMBER_CHECK(!r->requires_grad(), op, ": running statistics must not require grad");
+}
+
+// ---- layer_norm -------------------------------------------------------------------------------
+
+/// Layer norm backward on (M, K) rows: dx, and dweight/dbias summed over rows (one buffer per
+/// thread, added at the end). Any of dx, dw, db may be null.
+template <class T>
+void layer_norm_backward_kernel(T* dx, T* dw, T* db, const T* g, const T* x, const double* mean,
+                                const T* rstd, const T* w, int64_t M, int64_t K) {
+  const bool params = dw || db;
+  const int nt = M * K >= kernels::kGrain && M > 1 ? kernels::num_threads() : 1;
+  std::vector<double> acc(params ? static_cast<size_t>(nt * 2 * K) : 0, 0.0);
+#pragma omp parallel num_threads(nt) if (nt > 1)
+  {
+    double* aw = params ? acc.data() + static_cast<size_t>(omp_get_thread_num() * 2 * K) : nullptr;
+    double* ab = params ? aw + K : nullptr;
+#pragma omp for schedule(static)
+    for (int64_t i = 0; i < M; ++i) {
+      const T *xi = x + i * K, *gi = g + i * K;
+      const Center<T> mu(mean[i]);
+      const T r = rstd[i];
+      if (params) {
+#pragma omp simd
+        for (int64_t k = 0; k < K; ++k) {
+          aw[k] += static_cast<double>(gi[k]) * (((xi[k] - mu.hi) - mu.lo) * r);
+          ab[k] += static_cast<double>(gi[k]);
+        }
+      }
+      if (!dx) continue;
+      double s1 = 0, s2 = 0;  // Σ g w, Σ g w (x - mu)
+#pragma omp simd reduction(+ : s1, s2)
+      for (int64_t k = 0; k < K; ++k) {
+        const double gw = static_cast<double>(gi[k]) * (w ? w[k] : T(1));
+        s1 += gw;
+        s2 += gw * (static_cast<double>(xi[k]) - mean[i]);
+      }
+      const T dm = static_cast<T>(s1 / K), kk = static_cast<T>(s2 / K * r * r);
+      T* dxi = dx + i * K;
+#pragma omp simd
+      for (int64_t k = 0; k < K; ++k)
+        dxi[k] = (gi[k] * (w ? w[k] : T(1)) - dm - ((xi[k] - mu.hi) - mu.lo) * kk) * r;
+    }
+  }
+  for (int64_t k = 0; params && k < K; ++k) {
+    double sw = 0, sb = 0;
+    for (int t = 0; t < nt; ++t) {
+      sw += acc[t * 2 * K + k];
+      sb += acc[t * 2 * K + K + k];
+    }
+    if (dw) dw[k] = static_cast<T>(sw);
+    if (db) db[k] = static_cast<T>(sb);
+  }
+}
+
+/// Layer norm forward on (M, K) rows; w and b may be null.
+template <class T>
+void layer_norm_kernel(T* y, double* mean, T* rstd, const T* x, const T* w, const T* b, int64_t M,
+                       int64_t K, double eps) {
+  parallel_for(M, M * K, [&](int64_t i) {
+    double mu, var;
+    moments(x + i * K, 1, K, 0, mu, var);
+    const Center<T> m(mu);
+    const T r = static_cast<T>(1 / std::sqrt(var + eps));
+    mean[i] = mu, rstd[i] = r;
+    const T* xi = x + i * K;
+    T* yi = y + i * K;
+    if (!w && !b) return affine(yi, xi, K, m, r, T(0));
+#pragma omp simd
+    for (int64_t k = 0; k < K; ++k)
+      yi[k] = ((xi[k] - m.hi) - m.lo) * r * (w ? w[k] : T(1)) + (b ? b[k] : T(0));
+  });
+}
+
+struct NativeLayerNorm {
+  static constexpr const char* name = "NativeLayerNormBackward0";
+  int64_t M, K;    // rows, normalized elements per row
+  int64_t k_dims;  // number of normalized (trailing) dims
+  double eps;
+  std::vector<double> mean;  // (M)
+  Tensor rstd;               // (M)
+  SavedTensor x, w;
+
+  Tensor forward(const Tensor& input, const Tensor& weight, const Tensor& bias) {
+    x = input;
+    if (weight.defined()) w = weight;
+    Tensor xc = input.contiguous();
+    Tensor out = ops::new_empty(input.sizes(), input.scalar_type());
+    mean.assign(M, 0.0);
+    rstd = ops::new_empty({M}, input.scalar_type());
+    Tensor wc = weight.defined() ? weight.contiguous() : Tensor();
+    Tensor bc = bias.defined() ? bias.contiguous() : Tensor();
+    EMBER_DISPATCH_FLOATING(input.scalar_type(), "layer_norm", [&] {
+      layer_norm_kernel<scalar_t>(out.data_ptr<scalar_t>(), mean.data(), rstd.data_ptr<scalar_t>(),
+                                  xc.data_ptr<scalar_t>(),
+                                  wc.defined() ? wc.data_ptr<scalar_t>() : nullptr,
+                                  bc.defined() ? bc.data_ptr<scalar_t>() : nullptr, M, K, eps);
+    });
+    return out;
+  }
+
+  variable_list backward(const Tensor& grad, const Node& n) {
+    const Tensor input = x.unpack();
+    const Tensor weight = w.defined() ? w.unpack() : Tensor();
+    const bool need_x = n.should_compute_output(0), need_w = n.should_compute_output(1),
+               need_b = n.should_compute_output(2);
+    if (GradMode::is_enabled()) {  // create_graph: differentiable formulas
+      const int64_t nd = input.dim();
+      const std::vector<int64_t> dims = range(nd - k_dims, nd), lead = range(0, nd - k_dims);
+      Tensor gw = weight.defined() ? grad * weight : grad;
+      Tensor xhat, dx = composite_input_grad(input, gw, dims, eps, xhat);
+      return {need_x ? dx : Tensor(), need_w ? sum_over(grad * xhat, lead) : Tensor(),
+              need_b ? sum_over(grad, lead) : Tensor()};
+    }
+    Tensor xc = input.contiguous(), gc = grad.contiguous();
+    Tensor wc = weight.defined() ? weight.contiguous() : Tensor();
+    Tensor dx = need_x ? ops::new_empty(input.sizes(), input.scalar_type()) : Tensor();
+    DimVector pshape = weight.defined() ? DimVector(weight.sizes()) : DimVector(1, K);
+    Tensor dw = need_w ? ops::new_empty(pshape, input.scalar_type()) : Tensor();
+    Tensor db = need_b ? ops::new_empty(pshape, input.scalar_type()) : Tensor();
+    EMBER_DISPATCH_FLOATING(input.scalar_type(), "layer_norm_backward", [&] {
+      layer_norm_backward_kernel<scalar_t>(
+          need_x ? dx.data_ptr<scalar_t>() : nullptr, need_w ? dw.data_ptr<scalar_t>() : nullptr,
+          need_b ? db.data_ptr<scalar_t>() : nullptr, gc.data_ptr<scalar_t>(),
+          xc.data_ptr<scalar_t>(), mean.data(), rstd.data_ptr<scalar_t>(),
+          wc.defined() ? wc.data_ptr<scalar_t>() : nullptr, M, K);
+    });
+    return {dx, dw, db};
+  }
+};
+
+// ---- group_norm -------------------------------------------------------------------------------
+
+struct NativeGroupNorm {
+  static constexpr const char* name = "NativeGroupNormBackward0";
+  int64_t N, C, S, G;  // batch, channels, elements per channel, groups
+  double eps;
+  std::vector<double> mean;  // (N, G)
+  Tensor rstd;               // (N, G)
+  SavedTensor x, w;
+
+  Tensor forward(const Tensor& input, const Tensor& weight, const Tensor& bias) {
+    x = input;
+    if (weight.defined()) w = weight;
+    Tensor xc = input.contiguous();
+    Tensor out = ops::new_empty(input.sizes(), input.scalar_type());
+    mean.assign(N * G, 0.0);
+    rstd = ops::new_empty({N, G}, input.scalar_type());
+    Tensor wc = weight.defined() ? weight.contiguous() : Tensor();
+    Tensor bc = bias.defined() ? bias.contiguous() : Tensor();
+    const int64_t Cg = C / G, D = Cg * S;
+    EMBER_DISPATCH_FLOATING(input.scalar_type(), "group_norm", [&] {
+      using T = scalar_t;
+      const T* px = xc.data_ptr<T>();
+      T* py = out.data_ptr<T>();
+      double* pm = mean.data();
+      T* pr = rstd.data_ptr<T>();
+      const T* pw = wc.defined() ? wc.data_ptr<T>() : nullptr;
+      const T* pb = bc.defined() ? bc.data_ptr<T>() : nullptr;
+      parallel_for(N * G, N * C * S, [&](int64_t ng) {
+        double mu, var;
+        moments(px + ng * D, 1, D, 0, mu, var);
+        const double r = 1 / std::sqrt(var + eps);
+        pm[ng] = mu, pr[ng] = static_cast<T>(r);
+        for (int64_t j = 0; j < Cg; ++j) {
+          const int64_t c = (ng % G) * Cg + j, o = ng * D + j * S;
+          const double a = r * (pw ? pw[c] : 1);
+          affine(py + o, px + o, S, Center<T>(mu), static_cast<T>(a), pb ? pb[c] : T(0));
+        }
+      });
+    });
+    return out;
+  }
+
+  variable_list backward(const Tensor& grad, const Node& n) {
+    const Tensor input = x.unpack();
+    const Tensor weight = w.defined() ? w.unpack() : Tensor();
+    const bool need_x = n.should_compute_output(0), need_w = n.should_compute_output(1),
+               need_b = n.should_compute_output(2);
+    if (GradMode::is_enabled()) {  // create_graph: differentiable formulas
+      DimVector bshape(input.dim(), 1);
+      bshape[1] = C;
+      std::vector<int64_t> dims = range(0, input.dim());
+      dims.erase(dims.begin() + 1);
+      Tensor gw = weight.defined() ? grad * weight.view(bshape) : grad;
+      Tensor xhat, dx = composite_input_grad(input.reshape({N, G, -1}), gw.reshape({N, G, -1}), {2},
+                                             eps, xhat);
+      xhat = xhat.view(input.sizes());
+      return {need_x ? dx.view(input.sizes()) : Tensor(),
+              need_w ? (grad * xhat).sum(dims) : Tensor(), need_b ? grad.sum(dims) : Tensor()};
+    }
+    Tensor xc = input.contiguous(), gc = grad.contiguous();
+    Tensor wc = weight.defined() ? weight.contiguous() : Tensor();
+    Tensor dx = need_x ? ops::new_empty(input.sizes(), input.scalar_type()) : Tensor();
+    Tensor dw = need_w ? ops::new_empty({C}, input.scalar_type()) : Tensor();
+    Tensor db = need_b ? ops::new_empty({C}, input.scalar_type()) : Tensor();
+    const int64_t Cg = C / G, D = Cg * S;
+    EMBER_DISPATCH_FLOATING(input.scalar_type(), "group_norm_backward", [&] {
+      using T = scalar_t;
+      const T *px = xc.data_ptr<T>(), *pg = gc.data_ptr<T>();
+      const double* pm = mean.data();
+      const T* pr = rstd.data_ptr<T>();
+      const T* pw = wc.defined() ? wc.data_ptr<T>() : nullptr;
+      T* pdx = need_x ? dx.data_ptr<T>() : nullptr;
+      // Per (n, c): Σ g and Σ g (x - mu); reduced over n for dweight and dbias afterwards.
+      std::vector<double> sg(N * C), sgx(N * C);
+      parallel_for(N * G, N * C * S, [&](int64_t ng) {
+        const double mu = pm[ng], r = pr[ng];
+        double s1 = 0, s2 = 0;  // Σ g w, Σ g w (x - mu)
+        for (int64_t j = 0; j < Cg; ++j) {
+          const int64_t c = (ng % G) * Cg + j, o = ng * D + j * S, nc = ng / G * C + c;
+          double a = 0, b = 0;
+          grad_sums(pg + o, px + o, S, mu, a, b);
+          sg[nc] = a, sgx[nc] = b;
+          const double wv = pw ? pw[c] : 1;
+          s1 += wv * a, s2 += wv * b;
+        }
+        if (!pdx) return;
+        const T dm = static_cast<T>(s1 / D), k = static_cast<T>(s2 / D * r * r);
+        for (int64_t j = 0; j < Cg; ++j) {
+          const int64_t c = (ng % G) * Cg + j, o = ng * D + j * S;
+          input_grad<T>(pdx + o, pg + o, px + o, S, pw ? pw[c] : T(1), Center<T>(mu), dm, k,
+                        static_cast<T>(r));
+        }
+      });
+      for (int64_t c = 0; c < C; ++c) {
+        double a = 0, b = 0;
+        for (int64_t i = 0; i < N; ++i) {
+          const int64_t g = c / Cg;
+          a += sg[i * C + c];
+          b += sgx[i * C + c] * static_cast<double>(pr[i * G + g]);
+        }
+        if (need_b) db.data_ptr<T>()[c] = static_cast<T>(a);
+        if (need_w) dw.data_ptr<T>()[c] = static_cast<T>(b);
+      }
+    });
+    return {dx, dw, db};
+  }
+};
+
+}  // namespace
+
+std::tuple<Tensor, Tensor, Tensor> native_batch_norm(const Tensor& input, const Tensor& weight,
+                                                     const Tensor& bias, const Tensor& running_mean,
+                                                     const Tensor& running_var, bool training,
+                                                     double momentum, double eps) {
+  check_batch_norm(input, weight, bias, running_mean, running_var, training);
+  NativeBatchNorm op;
+  op.training = training, op.momentum = momentum, op.eps = eps;
+  op.running_mean = running_mean, op.running_var = running_var;
+  op.mean = ops::new_empty({input.size(1)}, input.scalar_type());
+  op.invstd = ops::new_empty({input.size(1)}, input.scalar_type());
+  Tensor mean = op.mean, invstd = op.invstd;
+  Tensor out = apply(std::move(op), input, weight, bias);
+  if (!training) return {out, Tensor(), Tensor()};
+  return {out, mean, invstd};
+}
+
+Tensor batch_norm(const Tensor& input, const Tensor& weight, const Tensor& bias,
+                  const Tensor& running_mean, const Tensor& running_var, bool training,
+                  double momentum, double eps, bool /*cudnn_enabled*/) {
+  if (input.defined() && input.numel() == 0 && input.dim() >= 2) {
+    check_batch_norm(input, weight, bias, running_mean, running_var, training);
+    return input.clone();
+  }
+  return std::get<0>(
+      native_batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps));
+}
+
+Tensor layer_norm(const Tensor& input, IntArrayRef normalized_shape, const Tensor& weight,
+                  const Tensor& bias, double eps, bool /*cudnn_enable*/) {
+  const char* op = "layer_norm";
+  check_floating(input, op);
+  const int64_t k = static_cast<int64_t>(normalized_shape.size());
+  EMBER_CHECK(k >= 1, op, ": normalized_shape must have at least one dimension, got ",
+              normalized_shape);
+  bool ok = input.dim() >= k;
+  for (int64_t i = 0; ok && i < k; ++i) ok = input.size(input.dim() - k + i) == normalized_shape[i];
+  EMBER_CHECK(
+      ok, op, ": Given normalized_shape=", normalized_shape, ", expected input with shape [*, ",
+      [&] {
+        std::ostringstream os;
+        for (int64_t i = 0; i < k; ++i) os << (i ? ", " : "") << normalized_shape[i];
+        return os.str();
+      }(),
+      "], but got input of size ", input.sizes());
+  for (auto [t, what] : {std::pair{&weight, "weight"}, std::pair{&bias, "bias"}}) {
+    if (!t->defined()) continue;
+    EMBER_CHECK(t->sizes() == normalized_shape, op, ": Expected ", what, " to be of same shape as ",
+                "normalized_shape, but got ", what, " of shape ", t->sizes(),
+                " and normalized_shape = ", normalized_shape);
+    EMBER_CHECK(t->scalar_type() == input.scalar_type(), op, ": ", what, " has dtype ",
+                t->scalar_type(), " but the input has dtype ", input.scalar_type());
+  }
+  NativeLayerNorm ln;
+  ln.K = 1;
+  for (int64_t s : normalized_shape) ln.K *= s;
+  ln.M = ln.K ? input.numel() / ln.K : 0;
+  ln.eps = eps;
+  ln.k_dims = k;
+  if (input.numel() == 0) return input.clone();
+  return apply(std::move(ln), input, weight, bias);
+}
+
+Tensor group_norm(const Tensor& input, int64_t num_groups, const Tensor& weight, const Tensor& bias,
+                  double eps, bool /*cudnn_enabled*/) {
+  const char* op = "group_norm";
+  check_floating(input, op);
+  EMBER_CHECK(input.dim() >= 2, op, ": expected an input of shape (N, C, *) with at least 2 dims, ",
+              "got ", input.sizes());
+  const int64_t C = input.size(1);
+  EMBER_CHECK(num_groups > 0 && C % num_groups == 0, op,
+              ": Expected number of channels in input to be divisible by num_groups, but got "
+              "input of shape ",
+              input.sizes(), " and num_groups=", num_groups);
+  check_param(weight, "weight", C, input, op);
+  check_param(bias, "bias", C, input, op);
+  NativeGroupNorm gn;
+  gn.N = input.size(0), gn.C = C, gn.G = num_groups, gn.eps = eps;
+  gn.S = gn.N * C != 0 ? input.numel() / (gn.N * C) : 0;
+  if (input.numel() == 0) return input.clone();
+  return apply(std::move(gn), input, weight, bias);
+}
+
+namespace nn::functional {
+
+Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor& running_var,
+                  const BatchNormFuncOptions& options) {
+  return detail::batch_norm(input, running_mean, running_var, options.weight(), options.bias(),
+                            options.training(), options.momentum(), options.eps());
+}
+
+Tensor layer_norm(const Tensor& input, const LayerNormFuncOptions& options) {
+  return ::ember::layer_norm(input, options.normalized_shape(), options.weight(), options.bias(),
+                             options.eps());
+}
+
+Tensor group_norm(const Tensor& input, const GroupNormFuncOptions& options) {
+  return ::ember::group_norm(input, options.num_groups(), options.weight(), options.bias(),
+                             options.eps());
+}
+
+namespace detail {
+Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor& running_var,
+                  const Tensor& weight, const Tensor& bias, bool training,
+                  std::optional<double> momentum, double eps) {
+  EMBER_CHECK(momentum.has_value() || !training || !running_mean.defined(),
+              "batch_norm: momentum must have a value when updating running statistics (the "
+              "cumulative average belongs to the BatchNorm modules)");
+  return ::ember::batch_norm(input, weight, bias, running_mean, running_var, training,
+                             momentum.value_or(0.0), eps);
+}
+}  // namespace detail
+
+}  // namespace nn::functional
+
+namespace nn {
+
+// ---- modules ----------------------------------------------------------------------------------
+
+template <size_t D, class Derived>
+BatchNormImplBase<D, Derived>::BatchNormImplBase(const BatchNormOptions& options)
+    : Cloneable<Derived>("BatchNorm" + std::to_string(D) + "d"), options(options) {
+  reset();
+}
+
+template <size_t D, class Derived>
+void BatchNormImplBase<D, Derived>::reset() {
+  const int64_t C = options.num_features();
+  EMBER_CHECK(C > 0, this->name(), ": num_features must be positive, got ", C);
+  weight = this->register_parameter("weight", options.affine() ? empty({C}) : Tensor(),
+                                    options.affine());
+  bias =
+      this->register_parameter("bias", options.affine() ? empty({C}) : Tensor(), options.affine());
+  const bool track = options.track_running_stats();
+  running_mean = this->register_buffer("running_mean", track ? zeros({C}) : Tensor());
+  running_var = this->register_buffer("running_var", track ? ones({C}) : Tensor());
+  num_batches_tracked = this->register_buffer(
+      "num_batches_tracked", track ? zeros({}, TensorOptions().dtype(kLong)) : Tensor());
+  reset_parameters();
+}
+
+template <size_t D, class Derived>
+void BatchNormImplBase<D, Derived>::reset_running_stats() {
+  if (!options.track_running_stats()) return;
+  NoGradGuard no_grad;
+  running_mean.zero_();
+  running_var.fill_(1);
+  num_batches_tracked.zero_();
+}
+
+template <size_t D, class Derived>
+void BatchNormImplBase<D, Derived>::reset_parameters() {
+  reset_running_stats();
+  if (options.affine()) {
+    init::ones_(weight);
+    init::zeros_(bias);
+  }
+}
+
+template <size_t D, class Derived>
+void BatchNormImplBase<D, Derived>::pretty_print(std::ostream& os) const {
+  os << std::boolalpha << "torch::nn::BatchNorm" << D << "d(" << options.num_features()
+     << ", eps=" << options.eps() << ", momentum=";
+  if (options.momentum())
+    os << *options.momentum();
+  else
+    os << "None";
+  os << ", affine=" << options.affine() << ", track_running_stats=" << options.track_running_stats()
+     << ")";
+}
+
+template <size_t D, class Derived>
+void BatchNormImplBase<D, Derived>::check_input_dim(const Tensor& input) const {
+  EMBER_CHECK(input.defined(), this->name(), ": input is undefined");
+  const int64_t d = input.dim();
+  if (D == 1) {
+    EMBER_CHECK(d == 2 || d == 3, this->name(), ": expected 2D or 3D input (got ", d,
+                "D input of shape ", input.sizes(), ")");
+  } else {
+    EMBER_CHECK(d == static_cast<int64_t>(D) + 2, this->name(), ": expected ", D + 2,
+                "D input (got ", d, "D input of shape ", input.sizes(), ")");
+  }
+  EMBER_CHECK(input.size(1) == options.num_features(), this->name(), ": expected input with ",
+              options.num_features(), " channels (num_features) in dim 1, got input of shape ",
+              input.sizes());
+}
+
+template <size_t D, class Derived>
+Tensor BatchNormImplBase<D, Derived>::forward(const Tensor& input) {
+  check_input_dim(input);
+  double factor = options.momentum().value_or(0.0);
+  if (this->is_training() && options.track_running_stats() && num_batches_tracked.defined()) {
+    {
+      NoGradGuard no_grad;
+      num_batches_tracked.add_(1);
+    }
+    if (!options.momentum())  // cumulative moving average
+      factor = 1.0 / static_cast<double>(num_batches_tracked.template item<int64_t>());
+  }
+  return ::ember::batch_norm(input, weight, bias, running_mean, running_var,
+                             this->is_training() || !options.track_running_stats(), factor,
+                             options.eps());
+}
+
+template class BatchNormImplBase<1, BatchNorm1dImpl>;
+template class BatchNormImplBase<2, BatchNorm2dImpl>;
+template class BatchNormImplBase<3, BatchNorm3dImpl>;
+
+LayerNormImpl::LayerNormImpl(LayerNormOptions options)
+    : Cloneable("LayerNorm"), options(std::move(options)) {
+  reset();
+}
+
+void LayerNormImpl::reset() {
+  for (int64_t s : options.normalized_shape())
+    EMBER_CHECK(s > 0, "LayerNorm: normalized_shape must be positive, got ",
+                IntArrayRef(options.normalized_shape()));
+  const bool affine = options.elementwise_affine();
+  weight = register_parameter(
+      "weight", affine ? ::ember::empty(options.normalized_shape()) : Tensor(), affine);
+  bias = register_parameter("bias", affine ? ::ember::empty(options.normalized_shape()) : Tensor(),
+                            affine);
+  reset_parameters();
+}
+
+void LayerNormImpl::reset_parameters() {
+  if (!options.elementwise_affine()) return;
+  init::ones_(weight);
+  init::zeros_(bias);
+}
+
+void LayerNormImpl::pretty_print(std::ostream& os) const {
+  os << std::boolalpha << "torch::nn::LayerNorm(" << IntArrayRef(options.normalized_shape())
+     << ", eps=" << options.eps() << ", elementwise_affine=" << options.elementwise_affine() << ")";
+}
+
+Tensor LayerNormImpl::forward(const Tensor& input) {
+  return layer_norm(input, options.normalized_shape(), weight, bias, options.eps());
+}
+
+GroupNormImpl::GroupNormImpl(const GroupNormOptions& options)
+    : Cloneable("GroupNorm"), options(options) {
+  reset();
+}
+
+void GroupNormImpl::reset() {
+  const int64_t G = options.num_groups(), C = options.num_channels();
+  EMBER_CHECK(G > 0 && C > 0 && C % G == 0, "GroupNorm: num_channels must be divisible by ",
+              "num_groups, got num_channels=", C, " and num_groups=", G);
+  weight = register_parameter("weight", options.affine() ? empty({C}) : Tensor(), options.affine());
+  bias = register_parameter("bias", options.affine() ? empty({C}) : Tensor(), options.affine());
+  reset_parameters();
+}
+
+void GroupNormImpl::reset_parameters() {
+  if (!options.affine()) return;
+  init::ones_(weight);
+  init::zeros_(bias);
+}
+
+void GroupNormImpl::pretty_print(std::ostream& os) const {
+  os << std::boolalpha << "torch::nn::GroupNorm(" << options.num_groups() << ", "
+     << options.num_channels() << ", eps=" << options.eps() << ", affine=" << options.affine()
+     << ")";
+}
+
+Tensor GroupNormImpl::forward(const Tensor& input) {
+  EMBER_CHECK(input.defined() && input.dim() >= 2 && input.size(1) == options.num_channels(),
+              "GroupNorm: expected input of shape (N, ", options.num_channels(),
+              ", *) (num_channels), got ", input.defined() ? input.sizes() : IntArrayRef());
+  return group_norm(input, options.num_groups(), weight, bias, options.eps());
+}
+
+}  // namespace nn
+}  // namespace ember
