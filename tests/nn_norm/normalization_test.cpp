@@ -245,12 +245,20 @@ TEST(NormNumerics, LargeInputsTakeTheThreadedPathWithTheSameResults) {
     variable_list fast = autograd::grad({y}, {x}, {gy}, true);
     variable_list slow = autograd::grad({y}, {x}, {gy}, true, true);
     expect_close(fast[0], slow[0], 1e-10, 1e-8);
-    Tensor yf = y.detach();
-    // Float32 kernel against the float64 one.
-    Tensor xf = x.detach().to(kFloat);
-    (void)xf;
-    EXPECT_EQ(yf.sizes(), x.sizes());
   }
+  // Layer norm's dweight/dbias are summed over rows in per-thread buffers.
+  Tensor lw = (rand({32, 32}, f64()) + 0.5).requires_grad_(), lb = randn({32, 32}, f64());
+  lb.requires_grad_();
+  Tensor y = layer_norm(x, {32, 32}, lw, lb);
+  Tensor gy = randn(y.sizes(), f64());
+  variable_list fast = autograd::grad({y}, {x, lw, lb}, {gy}, true);
+  variable_list slow = autograd::grad({y}, {x, lw, lb}, {gy}, true, true);
+  for (int i = 0; i < 3; ++i) expect_close(fast[i], slow[i], 1e-9, 1e-8);
+  // The float32 kernels against the float64 ones.
+  Tensor xf = x.detach().to(kFloat), wf = w.detach().to(kFloat), bf = b.detach().to(kFloat);
+  expect_close(group_norm(xf, 4, wf, bf), group_norm(x.detach(), 4, w.detach(), b.detach()), 1e-5,
+               1e-5);
+  expect_close(layer_norm(xf, {32, 32}), layer_norm(x.detach(), {32, 32}), 1e-5, 1e-5);
   Tensor yf = batch_norm(x.detach().to(kFloat), w.detach().to(kFloat), b.detach().to(kFloat), {},
                          {}, true, 0.1, 1e-5);
   expect_close(yf, batch_norm(x.detach(), w.detach(), b.detach(), {}, {}, true, 0.1, 1e-5), 1e-5,
