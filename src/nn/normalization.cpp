@@ -34,24 +34,40 @@ void parallel_for(int64_t n, int64_t work, F f) {
   }
 }
 
-/// Mean and biased variance of `chunks` runs of `len` values, `stride` apart. Sums are of
-/// x - x[0] in double: one pass, and no cancellation when |mean| >> std.
+/// Adds Σ u and Σ v over i in [0, n) to a and b, where f(i) = {u, v}: partial sums in T over
+/// blocks of 256 (vectorizable at T's width), blocks added in double.
+template <class T, class F>
+void sum2(int64_t n, double& a, double& b, F f) {
+  constexpr int64_t kBlock = 256;
+  for (int64_t i0 = 0; i0 < n; i0 += kBlock) {
+    const int64_t i1 = std::min(n, i0 + kBlock);
+    T ra = 0, rb = 0;
+#pragma omp simd reduction(+ : ra, rb)
+    for (int64_t i = i0; i < i1; ++i) {
+      const auto [u, v] = f(i);
+      ra += u;
+      rb += v;
+    }
+    a += ra, b += rb;
+  }
+}
+
+/// Mean and biased variance of `chunks` runs of `len` values, `stride` apart, in one pass. The
+/// sums are of x - x[0], so the variance does not cancel when |mean| >> std.
 template <class T>
 void moments(const T* x, int64_t chunks, int64_t len, int64_t stride, double& mean, double& var) {
   if (chunks * len == 0) {
     mean = var = std::nan("");
     return;
   }
-  const double k = static_cast<double>(x[0]);
+  const T k = x[0];
   double s1 = 0, s2 = 0;
   for (int64_t c = 0; c < chunks; ++c) {
     const T* p = x + c * stride;
-#pragma omp simd reduction(+ : s1, s2)
-    for (int64_t i = 0; i < len; ++i) {
-      const double d = static_cast<double>(p[i]) - k;
-      s1 += d;
-      s2 += d * d;
-    }
+    sum2<T>(len, s1, s2, [&](int64_t i) {
+      const T d = p[i] - k;
+      return std::pair<T, T>{d, d * d};
+    });
   }
   const double m = static_cast<double>(chunks * len);
   mean = k + s1 / m;
@@ -74,14 +90,12 @@ void affine(T* y, const T* x, int64_t n, Center<T> m, T a, T b) {
   for (int64_t i = 0; i < n; ++i) y[i] = ((x[i] - m.hi) - m.lo) * a + b;
 }
 
-/// Σ g and Σ g (x - mu) over n values, accumulated in double.
+/// Adds Σ g and Σ g (x - mu) over n values to sg and sgx.
 template <class T>
-void grad_sums(const T* g, const T* x, int64_t n, double mu, double& sg, double& sgx) {
-#pragma omp simd reduction(+ : sg, sgx)
-  for (int64_t i = 0; i < n; ++i) {
-    sg += static_cast<double>(g[i]);
-    sgx += static_cast<double>(g[i]) * (static_cast<double>(x[i]) - mu);
-  }
+void grad_sums(const T* g, const T* x, int64_t n, Center<T> mu, double& sg, double& sgx) {
+  sum2<T>(n, sg, sgx, [&](int64_t i) {
+    return std::pair<T, T>{g[i], g[i] * ((x[i] - mu.hi) - mu.lo)};
+  });
 }
 
 /// dx = (g w - dm - (x - mu) k) a over n values (the normalization's input gradient).
@@ -126,6 +140,152 @@ void check_param(const Tensor& t, const char* what, int64_t n, const Tensor& inp
               t.scalar_type(), " but the input has dtype ", input.scalar_type());
 }
 
+/// Adds Σₙ u and Σₙ v to a[c] and b[c] for each column c of an (N, C) problem, f(n, c) = {u, v}:
+/// rows in T-precision blocks (vectorized across c), blocks added in double.
+template <class T, class F>
+void column_sums2(int64_t N, int64_t C, double* a, double* b, F f) {
+  constexpr int64_t kBlock = 256;
+  std::vector<T> ra(C), rb(C);
+  for (int64_t n0 = 0; n0 < N; n0 += kBlock) {
+    std::fill(ra.begin(), ra.end(), T(0));
+    std::fill(rb.begin(), rb.end(), T(0));
+    T *pa = ra.data(), *pb = rb.data();
+    for (int64_t n = n0; n < std::min(N, n0 + kBlock); ++n) {
+#pragma omp simd
+      for (int64_t c = 0; c < C; ++c) {
+        const auto [u, v] = f(n, c);
+        pa[c] += u;
+        pb[c] += v;
+      }
+    }
+    for (int64_t c = 0; c < C; ++c) a[c] += ra[c], b[c] += rb[c];
+  }
+}
+
+/// Per-channel centers (hi, lo), scales and shifts for the (N, C) row loops.
+template <class T>
+struct ChannelAffine {
+  std::vector<T> hi, lo, a, b;
+  explicit ChannelAffine(int64_t C) : hi(C), lo(C), a(C), b(C) {}
+  void set(int64_t c, double mu, double scale, T shift) {
+    const Center<T> m(mu);
+    hi[c] = m.hi, lo[c] = m.lo, a[c] = static_cast<T>(scale), b[c] = shift;
+  }
+};
+
+/// Batch norm forward on x (N, C, S): statistics (batch, or running when !training), running
+/// statistics update, y. rm/rv/w/b may be null.
+template <class T>
+void batch_norm_kernel(T* y, T* mean, T* invstd, double* mean_d, T* rm, T* rv, const T* x,
+                       const T* w, const T* b, int64_t N, int64_t C, int64_t S, bool training,
+                       double momentum, double eps) {
+  const double M = static_cast<double>(N * S);
+  std::vector<double> var(C);
+  if (training && S == 1) {  // (N, C): sum down the columns, rows stay contiguous
+    std::vector<double> s1(C), s2(C);
+    std::vector<T> k(x, x + C);
+    const T* pk = k.data();
+    column_sums2<T>(N, C, s1.data(), s2.data(), [&](int64_t n, int64_t c) {
+      const T d = x[n * C + c] - pk[c];
+      return std::pair<T, T>{d, d * d};
+    });
+    for (int64_t c = 0; c < C; ++c) {
+      mean_d[c] = k[c] + s1[c] / M;
+      var[c] = std::max((s2[c] - s1[c] * s1[c] / M) / M, 0.0);
+    }
+  } else if (training) {
+    parallel_for(C, N * C * S,
+                 [&](int64_t c) { moments(x + c * S, N, S, C * S, mean_d[c], var[c]); });
+  }
+  ChannelAffine<T> f(C);
+  for (int64_t c = 0; c < C; ++c) {
+    double is;
+    if (training) {
+      is = 1 / std::sqrt(var[c] + eps);
+      if (rm) rm[c] = static_cast<T>((1 - momentum) * rm[c] + momentum * mean_d[c]);
+      if (rv) rv[c] = static_cast<T>((1 - momentum) * rv[c] + momentum * var[c] * M / (M - 1));
+    } else {
+      mean_d[c] = rm[c];
+      is = 1 / std::sqrt(static_cast<double>(rv[c]) + eps);
+    }
+    mean[c] = static_cast<T>(mean_d[c]), invstd[c] = static_cast<T>(is);
+    f.set(c, mean_d[c], is * (w ? w[c] : 1), b ? b[c] : T(0));
+  }
+  if (S == 1) {
+    const T *hi = f.hi.data(), *lo = f.lo.data(), *a = f.a.data(), *sh = f.b.data();
+    parallel_for(N, N * C, [&](int64_t n) {
+      const T* xn = x + n * C;
+      T* yn = y + n * C;
+#pragma omp simd
+      for (int64_t c = 0; c < C; ++c) yn[c] = ((xn[c] - hi[c]) - lo[c]) * a[c] + sh[c];
+    });
+    return;
+  }
+  parallel_for(N * C, N * C * S, [&](int64_t nc) {
+    const int64_t c = nc % C;
+    affine(y + nc * S, x + nc * S, S, Center<T>(mean_d[c]), f.a[c], f.b[c]);
+  });
+}
+
+/// Batch norm backward on (N, C, S); mean_d/invstd as forward left them. dx/dw/db/w may be null.
+template <class T>
+void batch_norm_backward_kernel(T* dx, T* dw, T* db, const T* g, const T* x, const double* mean_d,
+                                const T* invstd, const T* w, int64_t N, int64_t C, int64_t S,
+                                bool training) {
+  const double M = static_cast<double>(N * S);
+  std::vector<double> sg(C), sgx(C);  // Σ g, Σ g (x - mean) per channel
+  if (dw || db || (dx && training)) {
+    if (S == 1) {
+      std::vector<T> hi(C), lo(C);
+      for (int64_t c = 0; c < C; ++c) {
+        const Center<T> m(mean_d[c]);
+        hi[c] = m.hi, lo[c] = m.lo;
+      }
+      const T *ph = hi.data(), *pl = lo.data();
+      column_sums2<T>(N, C, sg.data(), sgx.data(), [&](int64_t n, int64_t c) {
+        const T gv = g[n * C + c];
+        return std::pair<T, T>{gv, gv * ((x[n * C + c] - ph[c]) - pl[c])};
+      });
+    } else {
+      parallel_for(C, N * C * S, [&](int64_t c) {
+        for (int64_t n = 0; n < N; ++n) {
+          const int64_t o = (n * C + c) * S;
+          grad_sums(g + o, x + o, S, Center<T>(mean_d[c]), sg[c], sgx[c]);
+        }
+      });
+    }
+  }
+  for (int64_t c = 0; c < C; ++c) {
+    if (dw) dw[c] = static_cast<T>(sgx[c] * invstd[c]);
+    if (db) db[c] = static_cast<T>(sg[c]);
+  }
+  if (!dx) return;
+  // dx = (g - dm - (x - mean) k) invstd w, with dm = Σg / M and k = Σg(x - mean) / M invstd².
+  ChannelAffine<T> f(C);
+  std::vector<T> dm(C);
+  for (int64_t c = 0; c < C; ++c) {
+    const double is = invstd[c];
+    f.set(c, mean_d[c], is * (w ? w[c] : 1), static_cast<T>(training ? sgx[c] / M * is * is : 0));
+    dm[c] = static_cast<T>(training ? sg[c] / M : 0);
+  }
+  const T *hi = f.hi.data(), *lo = f.lo.data(), *a = f.a.data(), *k = f.b.data(), *pdm = dm.data();
+  if (S == 1) {
+    parallel_for(N, N * C, [&](int64_t n) {
+      const T *xn = x + n * C, *gn = g + n * C;
+      T* dxn = dx + n * C;
+#pragma omp simd
+      for (int64_t c = 0; c < C; ++c)
+        dxn[c] = (gn[c] - pdm[c] - ((xn[c] - hi[c]) - lo[c]) * k[c]) * a[c];
+    });
+    return;
+  }
+  parallel_for(N * C, N * C * S, [&](int64_t nc) {
+    const int64_t c = nc % C;
+    input_grad<T>(dx + nc * S, g + nc * S, x + nc * S, S, T(1), Center<T>(mean_d[c]), pdm[c], k[c],
+                  a[c]);
+  });
+}
+
 // ---- batch_norm -------------------------------------------------------------------------------
 
 struct NativeBatchNorm {
@@ -148,40 +308,14 @@ struct NativeBatchNorm {
     Tensor bc = bias.defined() ? bias.contiguous() : Tensor();
     Tensor rm = running_mean.defined() ? running_mean.contiguous() : Tensor();
     Tensor rv = running_var.defined() ? running_var.contiguous() : Tensor();
+    mean_d.assign(C, 0.0);
     EMBER_DISPATCH_FLOATING(input.scalar_type(), "batch_norm", [&] {
       using T = scalar_t;
-      const T* px = xc.data_ptr<T>();
-      T* py = out.data_ptr<T>();
-      T* pm = mean.data_ptr<T>();
-      T* pi = invstd.data_ptr<T>();
-      const T* pw = wc.defined() ? wc.data_ptr<T>() : nullptr;
-      const T* pb = bc.defined() ? bc.data_ptr<T>() : nullptr;
-      T* prm = rm.defined() ? rm.data_ptr<T>() : nullptr;
-      T* prv = rv.defined() ? rv.data_ptr<T>() : nullptr;
-      const double M = static_cast<double>(N * S);
-      mean_d.assign(C, 0.0);
-      parallel_for(C, N * C * S, [&](int64_t c) {
-        double mu, is;
-        if (training) {
-          double var;
-          moments(px + c * S, N, S, C * S, mu, var);
-          is = 1 / std::sqrt(var + eps);
-          if (prm) prm[c] = static_cast<T>((1 - momentum) * prm[c] + momentum * mu);
-          if (prv) prv[c] = static_cast<T>((1 - momentum) * prv[c] + momentum * var * M / (M - 1));
-        } else {
-          mu = static_cast<double>(prm[c]);
-          is = 1 / std::sqrt(static_cast<double>(prv[c]) + eps);
-        }
-        pm[c] = static_cast<T>(mu);
-        mean_d[c] = mu;
-        pi[c] = static_cast<T>(is);
-        const double a = is * (pw ? pw[c] : 1);
-        const T b = pb ? pb[c] : T(0);
-        for (int64_t n = 0; n < N; ++n) {
-          const int64_t o = (n * C + c) * S;
-          affine(py + o, px + o, S, Center<T>(mu), static_cast<T>(a), b);
-        }
-      });
+      batch_norm_kernel<T>(
+          out.data_ptr<T>(), mean.data_ptr<T>(), invstd.data_ptr<T>(), mean_d.data(),
+          rm.defined() ? rm.data_ptr<T>() : nullptr, rv.defined() ? rv.data_ptr<T>() : nullptr,
+          xc.data_ptr<T>(), wc.defined() ? wc.data_ptr<T>() : nullptr,
+          bc.defined() ? bc.data_ptr<T>() : nullptr, N, C, S, training, momentum, eps);
     });
     if (training) {
       for (auto [r, rc] : {std::pair{running_mean, rm}, std::pair{running_var, rv}}) {
@@ -227,32 +361,10 @@ struct NativeBatchNorm {
     Tensor db = need_b ? ops::new_empty({C}, input.scalar_type()) : Tensor();
     EMBER_DISPATCH_FLOATING(input.scalar_type(), "batch_norm_backward", [&] {
       using T = scalar_t;
-      const T *px = xc.data_ptr<T>(), *pg = gc.data_ptr<T>();
-      const T* pi = invstd.data_ptr<T>();
-      const T* pw = wc.defined() ? wc.data_ptr<T>() : nullptr;
-      T* pdx = need_x ? dx.data_ptr<T>() : nullptr;
-      T* pdw = need_w ? dw.data_ptr<T>() : nullptr;
-      T* pdb = need_b ? db.data_ptr<T>() : nullptr;
-      const double M = static_cast<double>(N * S);
-      parallel_for(C, N * C * S, [&](int64_t c) {
-        const double mu = mean_d[c], is = pi[c], wv = pw ? pw[c] : 1;
-        double sg = 0, sgx = 0;
-        if (pdw || pdb || (pdx && training))
-          for (int64_t n = 0; n < N; ++n) {
-            const int64_t o = (n * C + c) * S;
-            grad_sums(pg + o, px + o, S, mu, sg, sgx);
-          }
-        if (pdw) pdw[c] = static_cast<T>(sgx * is);
-        if (pdb) pdb[c] = static_cast<T>(sg);
-        if (!pdx) return;
-        const T dm = static_cast<T>(training ? sg / M : 0);
-        const T k = static_cast<T>(training ? sgx / M * is * is : 0);
-        for (int64_t n = 0; n < N; ++n) {
-          const int64_t o = (n * C + c) * S;
-          input_grad<T>(pdx + o, pg + o, px + o, S, 1, Center<T>(mu), dm, k,
-                        static_cast<T>(is * wv));
-        }
-      });
+      batch_norm_backward_kernel<T>(
+          need_x ? dx.data_ptr<T>() : nullptr, need_w ? dw.data_ptr<T>() : nullptr,
+          need_b ? db.data_ptr<T>() : nullptr, gc.data_ptr<T>(), xc.data_ptr<T>(), mean_d.data(),
+          invstd.data_ptr<T>(), wc.defined() ? wc.data_ptr<T>() : nullptr, N, C, S, training);
     });
     return {dx, dw, db};
   }
@@ -310,17 +422,23 @@ void layer_norm_backward_kernel(T* dx, T* dw, T* db, const T* g, const T* x, con
       }
       if (!dx) continue;
       double s1 = 0, s2 = 0;  // Σ g w, Σ g w (x - mu)
-#pragma omp simd reduction(+ : s1, s2)
-      for (int64_t k = 0; k < K; ++k) {
-        const double gw = static_cast<double>(gi[k]) * (w ? w[k] : T(1));
-        s1 += gw;
-        s2 += gw * (static_cast<double>(xi[k]) - mean[i]);
+      if (w) {
+        sum2<T>(K, s1, s2, [&](int64_t k) {
+          const T gw = gi[k] * w[k];
+          return std::pair<T, T>{gw, gw * ((xi[k] - mu.hi) - mu.lo)};
+        });
+      } else {
+        grad_sums(gi, xi, K, mu, s1, s2);
       }
       const T dm = static_cast<T>(s1 / K), kk = static_cast<T>(s2 / K * r * r);
       T* dxi = dx + i * K;
+      if (!w) {
+        input_grad(dxi, gi, xi, K, T(1), mu, dm, kk, r);
+        continue;
+      }
 #pragma omp simd
       for (int64_t k = 0; k < K; ++k)
-        dxi[k] = (gi[k] * (w ? w[k] : T(1)) - dm - ((xi[k] - mu.hi) - mu.lo) * kk) * r;
+        dxi[k] = (gi[k] * w[k] - dm - ((xi[k] - mu.hi) - mu.lo) * kk) * r;
     }
   }
   for (int64_t k = 0; params && k < K; ++k) {
@@ -347,7 +465,11 @@ void layer_norm_kernel(T* y, double* mean, T* rstd, const T* x, const T* w, cons
     const T* xi = x + i * K;
     T* yi = y + i * K;
     if (!w && !b) return affine(yi, xi, K, m, r, T(0));
+    if (w && b) {
 #pragma omp simd
+      for (int64_t k = 0; k < K; ++k) yi[k] = ((xi[k] - m.hi) - m.lo) * r * w[k] + b[k];
+      return;
+    }
     for (int64_t k = 0; k < K; ++k)
       yi[k] = ((xi[k] - m.hi) - m.lo) * r * (w ? w[k] : T(1)) + (b ? b[k] : T(0));
   });
@@ -491,7 +613,7 @@ struct NativeGroupNorm {
         for (int64_t j = 0; j < Cg; ++j) {
           const int64_t c = (ng % G) * Cg + j, o = ng * D + j * S, nc = ng / G * C + c;
           double a = 0, b = 0;
-          grad_sums(pg + o, px + o, S, mu, a, b);
+          grad_sums(pg + o, px + o, S, Center<T>(mu), a, b);
           sg[nc] = a, sgx[nc] = b;
           const double wv = pw ? pw[c] : 1;
           s1 += wv * a, s2 += wv * b;
@@ -526,6 +648,7 @@ std::tuple<Tensor, Tensor, Tensor> native_batch_norm(const Tensor& input, const 
                                                      const Tensor& running_var, bool training,
                                                      double momentum, double eps) {
   check_batch_norm(input, weight, bias, running_mean, running_var, training);
+  if (input.numel() == 0) return {input.clone(), Tensor(), Tensor()};  // nothing to normalize
   NativeBatchNorm op;
   op.training = training, op.momentum = momentum, op.eps = eps;
   op.running_mean = running_mean, op.running_var = running_var;
@@ -540,10 +663,6 @@ std::tuple<Tensor, Tensor, Tensor> native_batch_norm(const Tensor& input, const 
 Tensor batch_norm(const Tensor& input, const Tensor& weight, const Tensor& bias,
                   const Tensor& running_mean, const Tensor& running_var, bool training,
                   double momentum, double eps, bool /*cudnn_enabled*/) {
-  if (input.defined() && input.numel() == 0 && input.dim() >= 2) {
-    check_batch_norm(input, weight, bias, running_mean, running_var, training);
-    return input.clone();
-  }
   return std::get<0>(
       native_batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps));
 }
