@@ -1,0 +1,199 @@
+// im2col / col2im and the convolution GEMM drivers (see im2col.h). Each image of the batch is
+// one im2col plus one GEMM per group; the batch is split across OpenMP threads only when the
+// whole convolution is large enough to pay for the fork (a single image leaves the threading to
+// BLAS). Each thread owns its column buffer (and, for the weight gradient, an accumulator).
+#include "kernels/cpu/im2col.h"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "kernels/cpu/gemm.h"
+
+namespace ember::kernels {
+namespace {
+
+// Multiply-adds below which a convolution stays on one thread (~50 µs of work).
+constexpr int64_t kConvGrain = int64_t{1} << 20;
+
+/// Output columns [lo, hi) whose input column ow * s + off lies in [0, w).
+inline void valid_range(int64_t ow, int64_t s, int64_t off, int64_t w, int64_t& lo, int64_t& hi) {
+  // ow * s + off >= 0  <=>  ow >= ceil(-off / s);  ow * s + off < w  <=>  ow < ceil((w - off) / s)
+  auto ceil_div = [](int64_t a, int64_t b) { return a >= 0 ? (a + b - 1) / b : -((-a) / b); };
+  lo = std::clamp<int64_t>(ceil_div(-off, s), 0, ow);
+  hi = std::clamp<int64_t>(ceil_div(w - off, s), lo, ow);
+}
+
+int threads_for(const ConvGeom& g) {
+  const int64_t work = g.n * g.oc * g.kg() * g.ohw();
+  if (g.n < 2 || work < kConvGrain || omp_in_parallel()) return 1;
+  return static_cast<int>(std::min<int64_t>(omp_get_max_threads(), g.n));
+}
+
+}  // namespace
+
+template <class T>
+__attribute__((optimize("no-tree-loop-distribute-patterns"))) void im2col(T* cols, const T* x,
+                                                                          const ConvGeom& g) {
+  const int64_t OW = g.ow, OHW = g.ohw();
+  for (int64_t c = 0; c < g.c; ++c) {
+    const T* xc = x + c * g.h * g.w;
+    for (int64_t ki = 0; ki < g.kh; ++ki) {
+      for (int64_t kj = 0; kj < g.kw; ++kj) {
+        T* dst = cols + ((c * g.kh + ki) * g.kw + kj) * OHW;
+        const int64_t off_w = kj * g.dw - g.pw;
+        int64_t lo, hi;
+        valid_range(OW, g.sw, off_w, g.w, lo, hi);
+        for (int64_t oh = 0; oh < g.oh; ++oh, dst += OW) {
+          const int64_t ih = oh * g.sh - g.ph + ki * g.dh;
+          if (ih < 0 || ih >= g.h) {
+            std::fill(dst, dst + OW, T(0));
+            continue;
+          }
+          const T* src = xc + ih * g.w + off_w;
+          std::fill(dst, dst + lo, T(0));
+          if (g.sw == 1) {
+            // Rows are short (OW values): a plain loop, not a memcpy call per row.
+#pragma GCC unroll 4
+            for (int64_t o = lo; o < hi; ++o) dst[o] = src[o];
+          } else {
+            for (int64_t o = lo; o < hi; ++o) dst[o] = src[o * g.sw];
+          }
+          std::fill(dst + hi, dst + OW, T(0));
+        }
+      }
+    }
+  }
+}
+
+template <class T>
+void col2im(T* dx, const T* cols, const ConvGeom& g) {
+  const int64_t OW = g.ow, OHW = g.ohw();
+  for (int64_t c = 0; c < g.c; ++c) {
+    T* xc = dx + c * g.h * g.w;
+    for (int64_t ki = 0; ki < g.kh; ++ki) {
+      for (int64_t kj = 0; kj < g.kw; ++kj) {
+        const T* src = cols + ((c * g.kh + ki) * g.kw + kj) * OHW;
+        const int64_t off_w = kj * g.dw - g.pw;
+        int64_t lo, hi;
+        valid_range(OW, g.sw, off_w, g.w, lo, hi);
+        for (int64_t oh = 0; oh < g.oh; ++oh, src += OW) {
+          const int64_t ih = oh * g.sh - g.ph + ki * g.dh;
+          if (ih < 0 || ih >= g.h) continue;
+          T* dst = xc + ih * g.w + off_w;
+          if (g.sw == 1) {
+#pragma omp simd
+            for (int64_t o = lo; o < hi; ++o) dst[o] += src[o];
+          } else {
+            for (int64_t o = lo; o < hi; ++o) dst[o * g.sw] += src[o];
+          }
+        }
+      }
+    }
+  }
+}
+
+template <class T>
+void conv2d_forward(T* y, const T* x, const T* w, const T* bias, const ConvGeom& g) {
+  const int64_t G = g.groups, OCg = g.ocg(), Kg = g.kg(), OHW = g.ohw();
+  const int64_t in_size = g.c * g.h * g.w, out_size = g.oc * OHW;
+  const bool direct = g.pointwise();
+  const int nt = threads_for(g);
+#pragma omp parallel num_threads(nt) if (nt > 1)
+  {
+    std::vector<T> buf(direct ? 0 : g.c * g.kh * g.kw * OHW);
+#pragma omp for schedule(static)
+    for (int64_t n = 0; n < g.n; ++n) {
+      const T* xn = x + n * in_size;
+      T* yn = y + n * out_size;
+      const T* cols = xn;
+      if (!direct) {
+        im2col(buf.data(), xn, g);
+        cols = buf.data();
+      }
+      if (bias) {
+        for (int64_t o = 0; o < g.oc; ++o) std::fill(yn + o * OHW, yn + (o + 1) * OHW, bias[o]);
+      }
+      for (int64_t k = 0; k < G; ++k)
+        gemm(false, false, OCg, OHW, Kg, T(1), w + k * OCg * Kg, Kg, cols + k * Kg * OHW, OHW,
+             bias ? T(1) : T(0), yn + k * OCg * OHW, OHW);
+    }
+  }
+}
+
+template <class T>
+void conv2d_backward_input(T* dx, const T* dy, const T* w, const ConvGeom& g) {
+  const int64_t G = g.groups, OCg = g.ocg(), Kg = g.kg(), OHW = g.ohw();
+  const int64_t in_size = g.c * g.h * g.w, out_size = g.oc * OHW;
+  const bool direct = g.pointwise();
+  const int nt = threads_for(g);
+#pragma omp parallel num_threads(nt) if (nt > 1)
+  {
+    std::vector<T> buf(direct ? 0 : g.c * g.kh * g.kw * OHW);
+#pragma omp for schedule(static)
+    for (int64_t n = 0; n < g.n; ++n) {
+      T* dxn = dx + n * in_size;
+      const T* dyn = dy + n * out_size;
+      T* cols = direct ? dxn : buf.data();
+      for (int64_t k = 0; k < G; ++k)
+        gemm(true, false, Kg, OHW, OCg, T(1), w + k * OCg * Kg, Kg, dyn + k * OCg * OHW, OHW, T(0),
+             cols + k * Kg * OHW, OHW);
+      if (!direct) {
+        std::fill(dxn, dxn + in_size, T(0));
+        col2im(dxn, cols, g);
+      }
+    }
+  }
+}
+
+template <class T>
+void conv2d_backward_weight(T* dw, const T* x, const T* dy, const ConvGeom& g) {
+  const int64_t G = g.groups, OCg = g.ocg(), Kg = g.kg(), OHW = g.ohw();
+  const int64_t in_size = g.c * g.h * g.w, out_size = g.oc * OHW, w_size = g.oc * Kg;
+  const bool direct = g.pointwise();
+  const int nt = threads_for(g);
+  std::vector<std::vector<T>> partial(nt > 1 ? nt - 1 : 0);
+  std::fill(dw, dw + w_size, T(0));
+#pragma omp parallel num_threads(nt) if (nt > 1)
+  {
+    const int t = omp_get_thread_num();
+    T* acc = dw;
+    if (t > 0) {
+      partial[t - 1].assign(w_size, T(0));
+      acc = partial[t - 1].data();
+    }
+    std::vector<T> buf(direct ? 0 : g.c * g.kh * g.kw * OHW);
+#pragma omp for schedule(static)
+    for (int64_t n = 0; n < g.n; ++n) {
+      const T* xn = x + n * in_size;
+      const T* dyn = dy + n * out_size;
+      const T* cols = xn;
+      if (!direct) {
+        im2col(buf.data(), xn, g);
+        cols = buf.data();
+      }
+      for (int64_t k = 0; k < G; ++k)
+        gemm(false, true, OCg, Kg, OHW, T(1), dyn + k * OCg * OHW, OHW, cols + k * Kg * OHW, OHW,
+             T(1), acc + k * OCg * Kg, Kg);
+    }
+  }
+  for (const auto& p : partial) {
+    if (p.empty()) continue;
+#pragma omp simd
+    for (int64_t i = 0; i < w_size; ++i) dw[i] += p[i];
+  }
+}
+
+#define EMBER_CONV_INSTANTIATE(T)                                                     \
+  template void im2col<T>(T*, const T*, const ConvGeom&);                             \
+  template void col2im<T>(T*, const T*, const ConvGeom&);                             \
+  template void conv2d_forward<T>(T*, const T*, const T*, const T*, const ConvGeom&); \
+  template void conv2d_backward_input<T>(T*, const T*, const T*, const ConvGeom&);    \
+  template void conv2d_backward_weight<T>(T*, const T*, const T*, const ConvGeom&);
+EMBER_CONV_INSTANTIATE(float)
+EMBER_CONV_INSTANTIATE(double)
+#undef EMBER_CONV_INSTANTIATE
+
+}  // namespace ember::kernels
