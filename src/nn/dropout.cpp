@@ -3,7 +3,7 @@
 // gradient is MulBackward0's, and differentiable again).
 #include "ember/nn/modules/dropout.h"
 
-#include "ember/autograd/grad_mode.h"
+#include "ember/core/generator.h"
 #include "ember/ops.h"
 #include "ember/tensor/factories.h"
 
@@ -17,12 +17,24 @@ void check_dropout(const Tensor& input, double p, const char* op) {
               input.scalar_type(), " of shape ", input.sizes());
 }
 
-/// Bernoulli(1 - p) / (1 - p) noise of `shape` (drawn without recording autograd).
+/// Bernoulli(1 - p) / (1 - p) noise of `shape`, in one pass: the draws of PyTorch's CPU
+/// bernoulli_(1 - p) (u = 53 random bits / 2⁵³ from random64(), keep when u < 1 - p), and its
+/// div_(1 - p) applied as the kept value.
 Tensor make_noise(IntArrayRef shape, ScalarType dtype, double p) {
-  NoGradGuard no_grad;
   Tensor noise = empty(shape, TensorOptions().dtype(dtype));
-  noise.bernoulli_(1 - p);
-  return noise.div_(1 - p);
+  Generator& gen = default_generator();
+  const double keep = 1 - p;
+  EMBER_DISPATCH_FLOATING(dtype, "dropout", [&] {
+    using T = scalar_t;
+    const T scale = T(1) / static_cast<T>(keep);
+    T* o = noise.data_ptr<T>();
+    constexpr double kInv53 = 1.0 / static_cast<double>(uint64_t(1) << 53);
+    for (int64_t i = 0, n = noise.numel(); i < n; ++i) {
+      const double u = static_cast<double>(gen.random64() & ((uint64_t(1) << 53) - 1)) * kInv53;
+      o[i] = u < keep ? scale : T(0);
+    }
+  });
+  return noise;
 }
 
 /// (N, C, 1, ..., 1) for feature dropout.

@@ -34,22 +34,44 @@ void parallel_for(int64_t n, int64_t work, F f) {
   }
 }
 
-/// Adds Σ u and Σ v over i in [0, n) to a and b, where f(i) = {u, v}: partial sums in T over
-/// blocks of 256 (vectorizable at T's width), blocks added in double.
-template <class T, class F>
-void sum2(int64_t n, double& a, double& b, F f) {
-  constexpr int64_t kBlock = 256;
-  for (int64_t i0 = 0; i0 < n; i0 += kBlock) {
-    const int64_t i1 = std::min(n, i0 + kBlock);
-    T ra = 0, rb = 0;
-#pragma omp simd reduction(+ : ra, rb)
-    for (int64_t i = i0; i < i1; ++i) {
-      const auto [u, v] = f(i);
-      ra += u;
-      rb += v;
-    }
-    a += ra, b += rb;
+// Reductions below add T-precision partial sums over blocks of kBlock elements into double
+// accumulators: float speed, double-like accuracy for long rows. The block loops stay out of line
+// (GCC left `omp simd reduction` scalar in some inlined copies).
+constexpr int64_t kBlock = 256;
+
+/// Σ (p - k) and Σ (p - k)² over n values, in T.
+template <class T>
+__attribute__((noinline)) void block_moments(const T* p, int64_t n, T k, T& s1, T& s2) {
+  T r1 = 0, r2 = 0;
+#pragma omp simd reduction(+ : r1, r2)
+  for (int64_t i = 0; i < n; ++i) {
+    const T d = p[i] - k;
+    r1 += d;
+    r2 += d * d;
   }
+  s1 = r1, s2 = r2;
+}
+
+/// Σ g w and Σ g w ((x - hi) - lo) over n values, in T (w null: 1).
+template <class T>
+__attribute__((noinline)) void block_grad_sums(const T* g, const T* x, const T* w, int64_t n, T hi,
+                                               T lo, T& s1, T& s2) {
+  T r1 = 0, r2 = 0;
+  if (w) {
+#pragma omp simd reduction(+ : r1, r2)
+    for (int64_t i = 0; i < n; ++i) {
+      const T gw = g[i] * w[i];
+      r1 += gw;
+      r2 += gw * ((x[i] - hi) - lo);
+    }
+  } else {
+#pragma omp simd reduction(+ : r1, r2)
+    for (int64_t i = 0; i < n; ++i) {
+      r1 += g[i];
+      r2 += g[i] * ((x[i] - hi) - lo);
+    }
+  }
+  s1 = r1, s2 = r2;
 }
 
 /// Mean and biased variance of `chunks` runs of `len` values, `stride` apart, in one pass. The
@@ -64,10 +86,11 @@ void moments(const T* x, int64_t chunks, int64_t len, int64_t stride, double& me
   double s1 = 0, s2 = 0;
   for (int64_t c = 0; c < chunks; ++c) {
     const T* p = x + c * stride;
-    sum2<T>(len, s1, s2, [&](int64_t i) {
-      const T d = p[i] - k;
-      return std::pair<T, T>{d, d * d};
-    });
+    for (int64_t i0 = 0; i0 < len; i0 += kBlock) {
+      T r1, r2;
+      block_moments(p + i0, std::min(kBlock, len - i0), k, r1, r2);
+      s1 += r1, s2 += r2;
+    }
   }
   const double m = static_cast<double>(chunks * len);
   mean = k + s1 / m;
@@ -90,12 +113,16 @@ void affine(T* y, const T* x, int64_t n, Center<T> m, T a, T b) {
   for (int64_t i = 0; i < n; ++i) y[i] = ((x[i] - m.hi) - m.lo) * a + b;
 }
 
-/// Adds Σ g and Σ g (x - mu) over n values to sg and sgx.
+/// Adds Σ g w and Σ g w (x - mu) over n values to sg and sgx (w null: 1).
 template <class T>
-void grad_sums(const T* g, const T* x, int64_t n, Center<T> mu, double& sg, double& sgx) {
-  sum2<T>(n, sg, sgx, [&](int64_t i) {
-    return std::pair<T, T>{g[i], g[i] * ((x[i] - mu.hi) - mu.lo)};
-  });
+void grad_sums(const T* g, const T* x, const T* w, int64_t n, Center<T> mu, double& sg,
+               double& sgx) {
+  for (int64_t i0 = 0; i0 < n; i0 += kBlock) {
+    T r1, r2;
+    block_grad_sums(g + i0, x + i0, w ? w + i0 : nullptr, std::min(kBlock, n - i0), mu.hi, mu.lo,
+                    r1, r2);
+    sg += r1, sgx += r2;
+  }
 }
 
 /// dx = (g w - dm - (x - mu) k) a over n values (the normalization's input gradient).
@@ -140,25 +167,45 @@ void check_param(const Tensor& t, const char* what, int64_t n, const Tensor& inp
               t.scalar_type(), " but the input has dtype ", input.scalar_type());
 }
 
-/// Adds Σₙ u and Σₙ v to a[c] and b[c] for each column c of an (N, C) problem, f(n, c) = {u, v}:
-/// rows in T-precision blocks (vectorized across c), blocks added in double.
-template <class T, class F>
-void column_sums2(int64_t N, int64_t C, double* a, double* b, F f) {
-  constexpr int64_t kBlock = 256;
-  std::vector<T> ra(C), rb(C);
+/// Per column c of x (N, C): adds Σₙ (x - k[c]) and Σₙ (x - k[c])² to s1[c] and s2[c].
+template <class T>
+void column_moments(const T* x, const T* k, int64_t N, int64_t C, double* s1, double* s2) {
+  std::vector<T> r1(C), r2(C);
+  T *a = r1.data(), *b = r2.data();
   for (int64_t n0 = 0; n0 < N; n0 += kBlock) {
-    std::fill(ra.begin(), ra.end(), T(0));
-    std::fill(rb.begin(), rb.end(), T(0));
-    T *pa = ra.data(), *pb = rb.data();
+    std::fill(r1.begin(), r1.end(), T(0));
+    std::fill(r2.begin(), r2.end(), T(0));
     for (int64_t n = n0; n < std::min(N, n0 + kBlock); ++n) {
+      const T* xn = x + n * C;
 #pragma omp simd
       for (int64_t c = 0; c < C; ++c) {
-        const auto [u, v] = f(n, c);
-        pa[c] += u;
-        pb[c] += v;
+        const T d = xn[c] - k[c];
+        a[c] += d;
+        b[c] += d * d;
       }
     }
-    for (int64_t c = 0; c < C; ++c) a[c] += ra[c], b[c] += rb[c];
+    for (int64_t c = 0; c < C; ++c) s1[c] += a[c], s2[c] += b[c];
+  }
+}
+
+/// Per column c of (N, C): adds Σₙ g and Σₙ g ((x - hi[c]) - lo[c]) to sg[c] and sgx[c].
+template <class T>
+void column_grad_sums(const T* g, const T* x, const T* hi, const T* lo, int64_t N, int64_t C,
+                      double* sg, double* sgx) {
+  std::vector<T> r1(C), r2(C);
+  T *a = r1.data(), *b = r2.data();
+  for (int64_t n0 = 0; n0 < N; n0 += kBlock) {
+    std::fill(r1.begin(), r1.end(), T(0));
+    std::fill(r2.begin(), r2.end(), T(0));
+    for (int64_t n = n0; n < std::min(N, n0 + kBlock); ++n) {
+      const T *xn = x + n * C, *gn = g + n * C;
+#pragma omp simd
+      for (int64_t c = 0; c < C; ++c) {
+        a[c] += gn[c];
+        b[c] += gn[c] * ((xn[c] - hi[c]) - lo[c]);
+      }
+    }
+    for (int64_t c = 0; c < C; ++c) sg[c] += a[c], sgx[c] += b[c];
   }
 }
 
@@ -184,11 +231,7 @@ void batch_norm_kernel(T* y, T* mean, T* invstd, double* mean_d, T* rm, T* rv, c
   if (training && S == 1) {  // (N, C): sum down the columns, rows stay contiguous
     std::vector<double> s1(C), s2(C);
     std::vector<T> k(x, x + C);
-    const T* pk = k.data();
-    column_sums2<T>(N, C, s1.data(), s2.data(), [&](int64_t n, int64_t c) {
-      const T d = x[n * C + c] - pk[c];
-      return std::pair<T, T>{d, d * d};
-    });
+    column_moments(x, k.data(), N, C, s1.data(), s2.data());
     for (int64_t c = 0; c < C; ++c) {
       mean_d[c] = k[c] + s1[c] / M;
       var[c] = std::max((s2[c] - s1[c] * s1[c] / M) / M, 0.0);
@@ -241,16 +284,12 @@ void batch_norm_backward_kernel(T* dx, T* dw, T* db, const T* g, const T* x, con
         const Center<T> m(mean_d[c]);
         hi[c] = m.hi, lo[c] = m.lo;
       }
-      const T *ph = hi.data(), *pl = lo.data();
-      column_sums2<T>(N, C, sg.data(), sgx.data(), [&](int64_t n, int64_t c) {
-        const T gv = g[n * C + c];
-        return std::pair<T, T>{gv, gv * ((x[n * C + c] - ph[c]) - pl[c])};
-      });
+      column_grad_sums(g, x, hi.data(), lo.data(), N, C, sg.data(), sgx.data());
     } else {
       parallel_for(C, N * C * S, [&](int64_t c) {
         for (int64_t n = 0; n < N; ++n) {
           const int64_t o = (n * C + c) * S;
-          grad_sums(g + o, x + o, S, Center<T>(mean_d[c]), sg[c], sgx[c]);
+          grad_sums<T>(g + o, x + o, nullptr, S, Center<T>(mean_d[c]), sg[c], sgx[c]);
         }
       });
     }
@@ -396,6 +435,16 @@ void check_batch_norm(const Tensor& input, const Tensor& weight, const Tensor& b
 
 // ---- layer_norm -------------------------------------------------------------------------------
 
+/// tw += g xhat, tb += g over a row of K (xhat = ((x - hi) - lo) r).
+template <class T>
+void accumulate_params(T* tw, T* tb, const T* g, const T* x, int64_t K, Center<T> mu, T r) {
+#pragma omp simd
+  for (int64_t k = 0; k < K; ++k) {
+    tw[k] += g[k] * (((x[k] - mu.hi) - mu.lo) * r);
+    tb[k] += g[k];
+  }
+}
+
 /// Layer norm backward on (M, K) rows: dx, and dweight/dbias summed over rows (one buffer per
 /// thread, added at the end). Any of dx, dw, db may be null.
 template <class T>
@@ -408,28 +457,27 @@ void layer_norm_backward_kernel(T* dx, T* dw, T* db, const T* g, const T* x, con
   {
     double* aw = params ? acc.data() + static_cast<size_t>(omp_get_thread_num() * 2 * K) : nullptr;
     double* ab = params ? aw + K : nullptr;
+    // Column sums in T over up to kBlock rows, then added into this thread's doubles.
+    std::vector<T> block(params ? 2 * K : 0, T(0));
+    T *tw = block.data(), *tb = tw + K;
+    int64_t pending = 0;
+    auto flush = [&] {
+      for (int64_t k = 0; k < K; ++k) aw[k] += tw[k], ab[k] += tb[k];
+      std::fill(block.begin(), block.end(), T(0));
+      pending = 0;
+    };
 #pragma omp for schedule(static)
     for (int64_t i = 0; i < M; ++i) {
       const T *xi = x + i * K, *gi = g + i * K;
       const Center<T> mu(mean[i]);
       const T r = rstd[i];
       if (params) {
-#pragma omp simd
-        for (int64_t k = 0; k < K; ++k) {
-          aw[k] += static_cast<double>(gi[k]) * (((xi[k] - mu.hi) - mu.lo) * r);
-          ab[k] += static_cast<double>(gi[k]);
-        }
+        accumulate_params(tw, tb, gi, xi, K, mu, r);
+        if (++pending == kBlock) flush();
       }
       if (!dx) continue;
       double s1 = 0, s2 = 0;  // Σ g w, Σ g w (x - mu)
-      if (w) {
-        sum2<T>(K, s1, s2, [&](int64_t k) {
-          const T gw = gi[k] * w[k];
-          return std::pair<T, T>{gw, gw * ((xi[k] - mu.hi) - mu.lo)};
-        });
-      } else {
-        grad_sums(gi, xi, K, mu, s1, s2);
-      }
+      grad_sums(gi, xi, w, K, mu, s1, s2);
       const T dm = static_cast<T>(s1 / K), kk = static_cast<T>(s2 / K * r * r);
       T* dxi = dx + i * K;
       if (!w) {
@@ -440,6 +488,7 @@ void layer_norm_backward_kernel(T* dx, T* dw, T* db, const T* g, const T* x, con
       for (int64_t k = 0; k < K; ++k)
         dxi[k] = (gi[k] * w[k] - dm - ((xi[k] - mu.hi) - mu.lo) * kk) * r;
     }
+    if (params && pending) flush();
   }
   for (int64_t k = 0; params && k < K; ++k) {
     double sw = 0, sb = 0;
@@ -613,7 +662,7 @@ struct NativeGroupNorm {
         for (int64_t j = 0; j < Cg; ++j) {
           const int64_t c = (ng % G) * Cg + j, o = ng * D + j * S, nc = ng / G * C + c;
           double a = 0, b = 0;
-          grad_sums(pg + o, px + o, S, Center<T>(mu), a, b);
+          grad_sums<T>(pg + o, px + o, nullptr, S, Center<T>(mu), a, b);
           sg[nc] = a, sgx[nc] = b;
           const double wv = pw ? pw[c] : 1;
           s1 += wv * a, s2 += wv * b;

@@ -264,6 +264,13 @@ TEST(NormNumerics, LargeInputsTakeTheThreadedPathWithTheSameResults) {
   variable_list fast = autograd::grad({y}, {x, lw, lb}, {gy}, true);
   variable_list slow = autograd::grad({y}, {x, lw, lb}, {gy}, true, true);
   for (int i = 0; i < 3; ++i) expect_close(fast[i], slow[i], 1e-9, 1e-8);
+  // More rows than one accumulation block (256), single-threaded.
+  Tensor xr = randn({600, 8}, f64()).requires_grad_(), rw = randn({8}, f64()).requires_grad_();
+  Tensor yr = layer_norm(xr, {8}, rw, rw * 0.5);
+  Tensor gr = randn({600, 8}, f64());
+  variable_list fr = autograd::grad({yr}, {xr, rw}, {gr}, true);
+  variable_list sr = autograd::grad({yr}, {xr, rw}, {gr}, true, true);
+  for (int i = 0; i < 2; ++i) expect_close(fr[i], sr[i], 1e-9, 1e-9);
   // The float32 kernels against the float64 ones.
   Tensor xf = x.detach().to(kFloat), wf = w.detach().to(kFloat), bf = b.detach().to(kFloat);
   expect_close(group_norm(xf, 4, wf, bf), group_norm(x.detach(), 4, w.detach(), b.detach()), 1e-5,
