@@ -4,11 +4,13 @@
 //   ConvTranspose    dx = convᵀ(dy, w) + b   (conv's input gradient, and conv_transpose2d)
 //   ConvWeight       dw = the weight gradient of conv for (x, dy)
 // so first and second derivatives are again these ops. Kernels: src/kernels/cpu/im2col.cpp.
-#include "ember/nn/functional/conv.h"
+#include "ember/nn/modules/conv.h"
 
 #include <array>
+#include <cmath>
 #include <sstream>
 
+#include "ember/nn/init.h"
 #include "kernels/cpu/im2col.h"
 #include "ops/iter.h"
 
@@ -287,4 +289,167 @@ Tensor conv_transpose2d(const Tensor& input, const Tensor& weight,
 }
 
 }  // namespace nn::functional
+
+// ---- modules ----------------------------------------------------------------------------------
+
+namespace nn {
+namespace {
+
+std::vector<int64_t> weight_shape(int64_t a, int64_t b, IntArrayRef kernel) {
+  std::vector<int64_t> s{a, b};
+  s.insert(s.end(), kernel.begin(), kernel.end());
+  return s;
+}
+
+/// kaiming_uniform_(a = √5) for the weight, U(±1/√fan_in) for the bias (PyTorch's defaults).
+void reset_conv_parameters(Tensor& weight, Tensor& bias) {
+  init::kaiming_uniform_(weight, std::sqrt(5.0));
+  if (bias.defined()) {
+    auto [fan_in, fan_out] = init::_calculate_fan_in_and_fan_out(weight);
+    const double bound = fan_in > 0 ? 1 / std::sqrt(static_cast<double>(fan_in)) : 0;
+    init::uniform_(bias, -bound, bound);
+  }
+}
+
+void check_channels(const char* name, int64_t in, int64_t out, int64_t groups) {
+  EMBER_CHECK(groups > 0, name, ": groups must be positive, got ", groups);
+  EMBER_CHECK(in % groups == 0, name, ": in_channels must be divisible by groups (in_channels=", in,
+              ", groups=", groups, ")");
+  EMBER_CHECK(out % groups == 0, name,
+              ": out_channels must be divisible by groups (out_channels=", out, ", groups=", groups,
+              ")");
+}
+
+template <size_t D>
+void print_common(std::ostream& os, const ExpandingArray<D>& padding,
+                  const ExpandingArray<D>& dilation, const ExpandingArray<D>& output_padding,
+                  int64_t groups, bool bias) {
+  if (padding != ExpandingArray<D>(0)) os << ", padding=" << padding;
+  if (dilation != ExpandingArray<D>(1)) os << ", dilation=" << dilation;
+  if (output_padding != ExpandingArray<D>(0)) os << ", output_padding=" << output_padding;
+  if (groups != 1) os << ", groups=" << groups;
+  if (!bias) os << ", bias=false";
+  os << ")";
+}
+
+}  // namespace
+
+template <size_t D, class Derived>
+ConvNdImpl<D, Derived>::ConvNdImpl(const ConvOptions<D>& options)
+    : Cloneable<Derived>("Conv" + std::to_string(D) + "d"), options(options) {
+  reset();
+}
+
+template <size_t D, class Derived>
+void ConvNdImpl<D, Derived>::reset() {
+  const std::string name = this->name();
+  check_channels(name.c_str(), options.in_channels(), options.out_channels(), options.groups());
+  EMBER_CHECK(options.padding_mode() == PaddingMode::kZeros, name,
+              ": only padding_mode kZeros is implemented");
+  weight = this->register_parameter(
+      "weight",
+      ember::empty(weight_shape(options.out_channels(), options.in_channels() / options.groups(),
+                                options.kernel_size())));
+  bias = this->register_parameter(
+      "bias", options.bias() ? ember::empty({options.out_channels()}) : Tensor(), options.bias());
+  reset_parameters();
+}
+
+template <size_t D, class Derived>
+void ConvNdImpl<D, Derived>::reset_parameters() {
+  reset_conv_parameters(weight, bias);
+}
+
+template <size_t D, class Derived>
+void ConvNdImpl<D, Derived>::pretty_print(std::ostream& os) const {
+  os << "torch::nn::Conv" << D << "d(" << options.in_channels() << ", " << options.out_channels()
+     << ", kernel_size=" << options.kernel_size() << ", stride=" << options.stride();
+  print_common<D>(os, options.padding(), options.dilation(), 0, options.groups(), options.bias());
+}
+
+template <size_t D, class Derived>
+Tensor ConvNdImpl<D, Derived>::forward(const Tensor& input) {
+  if constexpr (D == 1) {
+    return conv1d(input, weight, bias, options.stride(), options.padding(), options.dilation(),
+                  options.groups());
+  } else {
+    return conv2d(input, weight, bias, options.stride(), options.padding(), options.dilation(),
+                  options.groups());
+  }
+}
+
+template <size_t D, class Derived>
+ConvTransposeNdImpl<D, Derived>::ConvTransposeNdImpl(const ConvTransposeOptions<D>& options)
+    : Cloneable<Derived>("ConvTranspose" + std::to_string(D) + "d"), options(options) {
+  reset();
+}
+
+template <size_t D, class Derived>
+void ConvTransposeNdImpl<D, Derived>::reset() {
+  const std::string name = this->name();
+  check_channels(name.c_str(), options.in_channels(), options.out_channels(), options.groups());
+  EMBER_CHECK(options.padding_mode() == PaddingMode::kZeros, name,
+              ": only padding_mode kZeros is implemented");
+  weight = this->register_parameter(
+      "weight",
+      ember::empty(weight_shape(options.in_channels(), options.out_channels() / options.groups(),
+                                options.kernel_size())));
+  bias = this->register_parameter(
+      "bias", options.bias() ? ember::empty({options.out_channels()}) : Tensor(), options.bias());
+  reset_parameters();
+}
+
+template <size_t D, class Derived>
+void ConvTransposeNdImpl<D, Derived>::reset_parameters() {
+  reset_conv_parameters(weight, bias);
+}
+
+template <size_t D, class Derived>
+void ConvTransposeNdImpl<D, Derived>::pretty_print(std::ostream& os) const {
+  os << "torch::nn::ConvTranspose" << D << "d(" << options.in_channels() << ", "
+     << options.out_channels() << ", kernel_size=" << options.kernel_size()
+     << ", stride=" << options.stride();
+  print_common<D>(os, options.padding(), options.dilation(), options.output_padding(),
+                  options.groups(), options.bias());
+}
+
+template <size_t D, class Derived>
+Tensor ConvTransposeNdImpl<D, Derived>::forward(
+    const Tensor& input, const std::optional<std::vector<int64_t>>& output_size) {
+  std::vector<int64_t> output_padding = options.output_padding().vec();
+  if (output_size) {
+    // PyTorch's _output_padding: the output_padding that turns the minimum size into the asked
+    // one (it must be smaller than the stride).
+    const int64_t k = static_cast<int64_t>(D);
+    std::vector<int64_t> size = *output_size;
+    if (static_cast<int64_t>(size.size()) == input.dim())
+      size.erase(size.begin(), size.begin() + (input.dim() - k));
+    EMBER_CHECK(static_cast<int64_t>(size.size()) == k, this->name(), ": output_size must have ", k,
+                " or ", input.dim(), " elements, got ", IntArrayRef(*output_size));
+    for (int64_t d = 0; d < k; ++d) {
+      const int64_t in = input.size(input.dim() - k + d), s = options.stride()[d];
+      const int64_t min = (in - 1) * s - 2 * options.padding()[d] +
+                          options.dilation()[d] * (options.kernel_size()[d] - 1) + 1;
+      EMBER_CHECK(size[d] >= min && size[d] < min + s, this->name(),
+                  ": requested an output size of ", IntArrayRef(size),
+                  ", but valid sizes range from ", min, " to ", min + s - 1, " (for an input of ",
+                  input.sizes(), ")");
+      output_padding[d] = size[d] - min;
+    }
+  }
+  if constexpr (D == 1) {
+    return conv_transpose1d(input, weight, bias, options.stride(), options.padding(),
+                            output_padding, options.groups(), options.dilation());
+  } else {
+    return conv_transpose2d(input, weight, bias, options.stride(), options.padding(),
+                            output_padding, options.groups(), options.dilation());
+  }
+}
+
+template class ConvNdImpl<1, Conv1dImpl>;
+template class ConvNdImpl<2, Conv2dImpl>;
+template class ConvTransposeNdImpl<1, ConvTranspose1dImpl>;
+template class ConvTransposeNdImpl<2, ConvTranspose2dImpl>;
+
+}  // namespace nn
 }  // namespace ember

@@ -2,7 +2,7 @@
 // pooling over N·C planes (1-D ones with H = 1). Max pooling keeps its argmax indices, so its
 // backward is a scatter and the backward of that a gather; the average pools are linear, so
 // each one's backward op has the forward op as its own backward. Kernels: kernels/cpu/pool.cpp.
-#include "ember/nn/functional/pooling.h"
+#include "ember/nn/modules/pooling.h"
 
 #include <array>
 #include <string>
@@ -352,4 +352,80 @@ Tensor adaptive_avg_pool2d(const Tensor& input, const AdaptiveAvgPool2dFuncOptio
 }
 
 }  // namespace nn::functional
+
+// ---- modules ----------------------------------------------------------------------------------
+
+namespace nn {
+
+template <size_t D, class Derived>
+MaxPoolImpl<D, Derived>::MaxPoolImpl(const MaxPoolOptions<D>& options)
+    : Cloneable<Derived>("MaxPool" + std::to_string(D) + "d"), options(options) {}
+
+template <size_t D, class Derived>
+void MaxPoolImpl<D, Derived>::pretty_print(std::ostream& os) const {
+  os << std::boolalpha << "torch::nn::MaxPool" << D << "d(kernel_size=" << options.kernel_size()
+     << ", stride=" << options.stride() << ", padding=" << options.padding()
+     << ", dilation=" << options.dilation() << ", ceil_mode=" << options.ceil_mode() << ")";
+}
+
+template <size_t D, class Derived>
+Tensor MaxPoolImpl<D, Derived>::forward(const Tensor& input) {
+  if constexpr (D == 1)
+    return functional::max_pool1d(input, options);
+  else
+    return functional::max_pool2d(input, options);
+}
+
+template <size_t D, class Derived>
+std::tuple<Tensor, Tensor> MaxPoolImpl<D, Derived>::forward_with_indices(const Tensor& input) {
+  if constexpr (D == 1)
+    return functional::max_pool1d_with_indices(input, options);
+  else
+    return functional::max_pool2d_with_indices(input, options);
+}
+
+template <size_t D, class Derived>
+AvgPoolImpl<D, Derived>::AvgPoolImpl(const AvgPoolOptions<D>& options)
+    : Cloneable<Derived>("AvgPool" + std::to_string(D) + "d"), options(options) {}
+
+template <size_t D, class Derived>
+void AvgPoolImpl<D, Derived>::pretty_print(std::ostream& os) const {
+  os << "torch::nn::AvgPool" << D << "d(kernel_size=" << options.kernel_size()
+     << ", stride=" << options.stride() << ", padding=" << options.padding() << ")";
+}
+
+template <size_t D, class Derived>
+Tensor AvgPoolImpl<D, Derived>::forward(const Tensor& input) {
+  if constexpr (D == 1)
+    return functional::avg_pool1d(input, options);
+  else
+    return functional::avg_pool2d(input, options);
+}
+
+template <size_t D, class Derived>
+AdaptiveAvgPoolImpl<D, Derived>::AdaptiveAvgPoolImpl(
+    const AdaptiveAvgPoolOptions<ExpandingArray<D>>& options)
+    : Cloneable<Derived>("AdaptiveAvgPool" + std::to_string(D) + "d"), options(options) {}
+
+template <size_t D, class Derived>
+void AdaptiveAvgPoolImpl<D, Derived>::pretty_print(std::ostream& os) const {
+  os << "torch::nn::AdaptiveAvgPool" << D << "d(output_size=" << options.output_size() << ")";
+}
+
+template <size_t D, class Derived>
+Tensor AdaptiveAvgPoolImpl<D, Derived>::forward(const Tensor& input) {
+  if constexpr (D == 1)
+    return functional::adaptive_avg_pool1d(input, options);
+  else
+    return functional::adaptive_avg_pool2d(input, options);
+}
+
+template class MaxPoolImpl<1, MaxPool1dImpl>;
+template class MaxPoolImpl<2, MaxPool2dImpl>;
+template class AvgPoolImpl<1, AvgPool1dImpl>;
+template class AvgPoolImpl<2, AvgPool2dImpl>;
+template class AdaptiveAvgPoolImpl<1, AdaptiveAvgPool1dImpl>;
+template class AdaptiveAvgPoolImpl<2, AdaptiveAvgPool2dImpl>;
+
+}  // namespace nn
 }  // namespace ember
