@@ -86,19 +86,31 @@ Tensor dropout(Tensor input, const DropoutFuncOptions& options) {
   return ::ember::dropout(input, options.p(), options.training());
 }
 
-Tensor dropout2d(Tensor input, const Dropout2dFuncOptions& options) {
+namespace {
+/// libtorch's _dropoutNd_helper: feature dropout of a batched (batched_dim-D) or unbatched input.
+Tensor dropout_nd(Tensor input, const DropoutFuncOptions& options, int64_t batched_dim,
+                  const char* op, const char* layout) {
   const double p = options.p();
-  EMBER_CHECK(p >= 0 && p <= 1,
-              "dropout2d: dropout probability has to be between 0 and 1, but got ", p);
-  EMBER_CHECK(input.defined() && (input.dim() == 3 || input.dim() == 4),
-              "dropout2d: expected a 4-D (N, C, H, W) or 3-D (C, H, W) input, got shape ",
+  EMBER_CHECK(p >= 0 && p <= 1, op, ": dropout probability has to be between 0 and 1, but got ", p);
+  EMBER_CHECK(input.defined() && (input.dim() == batched_dim || input.dim() == batched_dim - 1), op,
+              ": expected a ", batched_dim, "-D ", layout, " input or its unbatched ",
+              batched_dim - 1, "-D form, got shape ",
               input.defined() ? input.sizes() : IntArrayRef());
-  const bool batched = input.dim() == 4;
+  const bool batched = input.dim() == batched_dim;
   Tensor x = batched ? input : (options.inplace() ? input.unsqueeze_(0) : input.unsqueeze(0));
   Tensor out = options.inplace() ? feature_dropout_(x, p, options.training())
                                  : feature_dropout(x, p, options.training());
   if (!batched) out = options.inplace() ? out.squeeze_(0) : out.squeeze(0);
   return out;
+}
+}  // namespace
+
+Tensor dropout2d(Tensor input, const Dropout2dFuncOptions& options) {
+  return dropout_nd(std::move(input), options, 4, "dropout2d", "(N, C, H, W)");
+}
+
+Tensor dropout3d(Tensor input, const Dropout3dFuncOptions& options) {
+  return dropout_nd(std::move(input), options, 5, "dropout3d", "(N, C, D, H, W)");
 }
 
 }  // namespace nn::functional
@@ -137,6 +149,25 @@ void Dropout2dImpl::pretty_print(std::ostream& os) const {
 }
 Tensor Dropout2dImpl::forward(Tensor input) {
   return functional::dropout2d(input, functional::Dropout2dFuncOptions()
+                                          .p(options.p())
+                                          .training(is_training())
+                                          .inplace(options.inplace()));
+}
+
+Dropout3dImpl::Dropout3dImpl(const Dropout3dOptions& options)
+    : Cloneable("Dropout3d"), options(options) {
+  reset();
+}
+void Dropout3dImpl::reset() {
+  EMBER_CHECK(options.p() >= 0 && options.p() <= 1,
+              "Dropout3d: dropout probability has to be between 0 and 1, but got ", options.p());
+}
+void Dropout3dImpl::pretty_print(std::ostream& os) const {
+  os << std::boolalpha << "torch::nn::Dropout3d(p=" << options.p()
+     << ", inplace=" << options.inplace() << ")";
+}
+Tensor Dropout3dImpl::forward(Tensor input) {
+  return functional::dropout3d(input, functional::Dropout3dFuncOptions()
                                           .p(options.p())
                                           .training(is_training())
                                           .inplace(options.inplace()));

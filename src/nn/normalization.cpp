@@ -771,7 +771,48 @@ Tensor group_norm(const Tensor& input, int64_t num_groups, const Tensor& weight,
   return apply(std::move(gn), input, weight, bias);
 }
 
+Tensor instance_norm(const Tensor& input, const Tensor& weight, const Tensor& bias,
+                     const Tensor& running_mean, const Tensor& running_var, bool use_input_stats,
+                     double momentum, double eps, bool /*cudnn_enabled*/) {
+  const char* op = "instance_norm";
+  check_floating(input, op);
+  EMBER_CHECK(input.dim() >= 3, op, ": expected an input of shape (N, C, *) with at least 3 dims, ",
+              "got ", input.sizes());
+  EMBER_CHECK(
+      use_input_stats || (running_mean.defined() && running_var.defined()), op,
+      ": Expected running_mean and running_var to be defined when use_input_stats is false");
+  const int64_t N = input.size(0), C = input.size(1);
+  check_param(weight, "weight", C, input, op);
+  check_param(bias, "bias", C, input, op);
+  check_param(running_mean, "running_mean", C, input, op);
+  check_param(running_var, "running_var", C, input, op);
+  auto repeat = [&](const Tensor& t) { return t.defined() ? t.repeat({N}) : Tensor(); };
+  Tensor rm = repeat(running_mean), rv = repeat(running_var);
+  DimVector shape(input.sizes());
+  shape[0] = 1, shape[1] = N * C;
+  Tensor out = batch_norm(input.contiguous().view(shape), repeat(weight), repeat(bias), rm, rv,
+                          use_input_stats, momentum, eps);
+  if (use_input_stats) {  // the repeated copies were updated; average them back
+    NoGradGuard no_grad;
+    if (running_mean.defined()) Tensor(running_mean).copy_(rm.view({N, C}).mean({0}));
+    if (running_var.defined()) Tensor(running_var).copy_(rv.view({N, C}).mean({0}));
+  }
+  return out.view(input.sizes());
+}
+
 namespace nn::functional {
+
+Tensor instance_norm(const Tensor& input, const InstanceNormFuncOptions& options) {
+  return detail::instance_norm(input, options.running_mean(), options.running_var(),
+                               options.weight(), options.bias(), options.use_input_stats(),
+                               options.momentum(), options.eps());
+}
+
+Tensor normalize(const Tensor& input, const NormalizeFuncOptions& options) {
+  EMBER_CHECK(input.defined(), "normalize: input is undefined");
+  Tensor denom = input.norm(options.p(), {options.dim()}, true).clamp_min(options.eps());
+  return input / denom.expand_as(input);
+}
 
 Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor& running_var,
                   const BatchNormFuncOptions& options) {
@@ -790,6 +831,13 @@ Tensor group_norm(const Tensor& input, const GroupNormFuncOptions& options) {
 }
 
 namespace detail {
+Tensor instance_norm(const Tensor& input, const Tensor& running_mean, const Tensor& running_var,
+                     const Tensor& weight, const Tensor& bias, bool use_input_stats,
+                     double momentum, double eps) {
+  return ::ember::instance_norm(input, weight, bias, running_mean, running_var, use_input_stats,
+                                momentum, eps);
+}
+
 Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor& running_var,
                   const Tensor& weight, const Tensor& bias, bool training,
                   std::optional<double> momentum, double eps) {
@@ -895,6 +943,72 @@ Tensor BatchNormImplBase<D, Derived>::forward(const Tensor& input) {
 template class BatchNormImplBase<1, BatchNorm1dImpl>;
 template class BatchNormImplBase<2, BatchNorm2dImpl>;
 template class BatchNormImplBase<3, BatchNorm3dImpl>;
+
+template <size_t D, class Derived>
+InstanceNormImplBase<D, Derived>::InstanceNormImplBase(const InstanceNormOptions& options)
+    : Cloneable<Derived>("InstanceNorm" + std::to_string(D) + "d"), options(options) {
+  reset();
+}
+
+template <size_t D, class Derived>
+void InstanceNormImplBase<D, Derived>::reset() {
+  const int64_t C = options.num_features();
+  EMBER_CHECK(C > 0, this->name(), ": num_features must be positive, got ", C);
+  const bool affine = options.affine(), track = options.track_running_stats();
+  weight = this->register_parameter("weight", affine ? ::ember::empty({C}) : Tensor(), affine);
+  bias = this->register_parameter("bias", affine ? ::ember::empty({C}) : Tensor(), affine);
+  running_mean = this->register_buffer("running_mean", track ? zeros({C}) : Tensor());
+  running_var = this->register_buffer("running_var", track ? ones({C}) : Tensor());
+  num_batches_tracked = this->register_buffer(
+      "num_batches_tracked", track ? zeros({}, TensorOptions().dtype(kLong)) : Tensor());
+  reset_parameters();
+}
+
+template <size_t D, class Derived>
+void InstanceNormImplBase<D, Derived>::reset_running_stats() {
+  if (!options.track_running_stats()) return;
+  NoGradGuard no_grad;
+  running_mean.zero_();
+  running_var.fill_(1);
+  num_batches_tracked.zero_();
+}
+
+template <size_t D, class Derived>
+void InstanceNormImplBase<D, Derived>::reset_parameters() {
+  reset_running_stats();
+  if (options.affine()) {
+    init::ones_(weight);
+    init::zeros_(bias);
+  }
+}
+
+template <size_t D, class Derived>
+void InstanceNormImplBase<D, Derived>::pretty_print(std::ostream& os) const {
+  os << std::boolalpha << "torch::nn::InstanceNorm" << D << "d(" << options.num_features()
+     << ", eps=" << options.eps() << ", momentum=" << options.momentum()
+     << ", affine=" << options.affine() << ", track_running_stats=" << options.track_running_stats()
+     << ")";
+}
+
+template <size_t D, class Derived>
+Tensor InstanceNormImplBase<D, Derived>::forward(const Tensor& input) {
+  EMBER_CHECK(input.defined() && (input.dim() == static_cast<int64_t>(D) + 1 ||
+                                  input.dim() == static_cast<int64_t>(D) + 2),
+              this->name(), ": expected ", D + 1, "D (unbatched) or ", D + 2, "D input (got ",
+              input.defined() ? input.dim() : 0, "D input of shape ",
+              input.defined() ? input.sizes() : IntArrayRef(), ")");
+  if (input.dim() == static_cast<int64_t>(D) + 1) return forward(input.unsqueeze(0)).squeeze(0);
+  EMBER_CHECK(!options.affine() || input.size(1) == options.num_features(), this->name(),
+              ": expected input with ", options.num_features(),
+              " channels (num_features) in dim 1, got input of shape ", input.sizes());
+  return ::ember::instance_norm(input, weight, bias, running_mean, running_var,
+                                this->is_training() || !options.track_running_stats(),
+                                options.momentum(), options.eps());
+}
+
+template class InstanceNormImplBase<1, InstanceNorm1dImpl>;
+template class InstanceNormImplBase<2, InstanceNorm2dImpl>;
+template class InstanceNormImplBase<3, InstanceNorm3dImpl>;
 
 LayerNormImpl::LayerNormImpl(LayerNormOptions options)
     : Cloneable("LayerNorm"), options(std::move(options)) {

@@ -16,6 +16,15 @@ TEST(DropoutGolden, SameMaskAsPyTorchAfterManualSeed) {
   expect_close(F::dropout2d(ones(shape_of(d["shape2d"])),
                             F::Dropout2dFuncOptions().p(d["p2d"].get<double>())),
                d["y2d"], 1e-6);
+  const auto& d3 = golden()["dropout3d"];
+  manual_seed(d3["seed"].get<uint64_t>());
+  expect_close(
+      F::dropout3d(ones(shape_of(d3["shape"])), F::Dropout3dFuncOptions().p(d3["p"].get<double>())),
+      d3["y"], 1e-6);
+  manual_seed(d3["seed"].get<uint64_t>());
+  nn::Dropout3d m(d3["p"].get<double>());
+  expect_close(m(ones(shape_of(d3["shape"]))), d3["y"], 1e-6);
+  EXPECT_EQ(m->name(), "Dropout3d");
 }
 
 // k ~ Binomial(n, q): |k - nq| <= 6 sd fails with probability < 1e-8 (a wrong p or scale fails).
@@ -125,8 +134,8 @@ TEST(Dropout, ErrorsNameTheOp) {
   EXPECT_THAT(error_of([] {
                 F::dropout2d(ones({2, 4}));
               }),
-              HasSubstr("dropout2d: expected a 4-D (N, C, H, W) or 3-D (C, H, W) input, got "
-                        "shape [2, 4]"));
+              HasSubstr("dropout2d: expected a 4-D (N, C, H, W) input or its unbatched 3-D form, "
+                        "got shape [2, 4]"));
 }
 
 }  // namespace

@@ -140,6 +140,36 @@ TEST(GroupNormModule, MatchesFunctionalAndChecksChannels) {
                         "4]"));
 }
 
+TEST(InstanceNormModule, RunningStatisticsAndUnbatchedInputMatchPyTorch) {
+  const auto& c = golden()["instance_norm"];
+  nn::InstanceNorm1d m(nn::InstanceNorm1dOptions(4).affine(true).track_running_stats(true));
+  EXPECT_EQ(keys(m->named_buffers()),
+            (std::vector<std::string>{"running_mean", "running_var", "num_batches_tracked"}));
+  Tensor x = from_json(c["x"], {3, 4, 5});
+  m(x);
+  m(x * 3 - 2);
+  m->eval();
+  expect_close(m->running_mean, c["module"]["running_mean"], 1e-5);
+  expect_close(m->running_var, c["module"]["running_var"], 1e-5);
+  expect_close(m(x), c["module"]["y_eval"], 2e-5);
+  expect_close(m(x.select(0, 0)), c["module"]["y_unbatched"], 2e-5);
+  EXPECT_EQ(printed(*m),
+            "torch::nn::InstanceNorm1d(4, eps=1e-05, momentum=0.1, affine=true, "
+            "track_running_stats=true)");
+  nn::InstanceNorm2d plain(3);
+  EXPECT_TRUE(plain->parameters().empty());
+  EXPECT_TRUE(plain->buffers().empty() || !plain->running_mean.defined());
+  Tensor x4 = randn({2, 3, 4, 4}, f64());
+  plain->to(kDouble);
+  Tensor ref = (x4 - x4.mean({2, 3}, true)) / (x4.var({2, 3}, false, true) + 1e-5).sqrt();
+  expect_close(plain(x4), ref, 1e-12, 1e-12);
+  EXPECT_THAT(error_of([&] {
+                plain(zeros({2, 3}));
+              }),
+              HasSubstr("InstanceNorm2d: expected 3D (unbatched) or 4D input (got 2D input of "
+                        "shape [2, 3])"));
+}
+
 TEST(DropoutModule, RespectsTrainingMode) {
   nn::Dropout drop(0.5);
   Tensor x = ones({1000});

@@ -83,6 +83,34 @@ TEST(GroupNormGolden, MatchesPyTorch) {
   }
 }
 
+TEST(InstanceNormGolden, MatchesPyTorchValuesRunningStatsAndGrads) {
+  const auto& c = golden()["instance_norm"];
+  Tensor x = from_json(c["x"], {3, 4, 5}).requires_grad_();
+  Tensor w = from_json(c["w"], {4}).requires_grad_(), b = from_json(c["b"], {4}).requires_grad_();
+  Tensor rm = from_json(c["rm"], {4}), rv = from_json(c["rv"], {4});
+  Tensor y = F::instance_norm(
+      x, F::InstanceNormFuncOptions().running_mean(rm).running_var(rv).weight(w).bias(b).momentum(
+             0.2));
+  variable_list g = autograd::grad({y}, {x, w, b}, {from_json(c["gy"], {3, 4, 5})});
+  expect_close(y, c["y"], 2e-5);
+  expect_close(g[0], c["gx"], 2e-5);
+  expect_close(g[1], c["gw"], 1e-4);
+  expect_close(g[2], c["gb"], 1e-4);
+  expect_close(rm, c["rm_after"], 1e-5);
+  expect_close(rv, c["rv_after"], 1e-5);
+  Tensor ye = instance_norm(x.detach(), w.detach(), b.detach(), rm, rv, false, 0.1, 1e-5);
+  expect_close(ye, c["y_eval"], 2e-5);
+}
+
+TEST(NormalizeGolden, MatchesPyTorch) {
+  const auto& c = golden()["normalize"];
+  Tensor x = from_json(c["x"], {3, 4});
+  expect_close(F::normalize(x), c["p2_dim1"], 1e-6);
+  expect_close(F::normalize(x, F::NormalizeFuncOptions().p(1).dim(0)), c["p1_dim0"], 1e-6);
+  // eps keeps a zero row finite.
+  EXPECT_TRUE(F::normalize(zeros({2, 3})).equal(zeros({2, 3})));
+}
+
 TEST(BatchNormFunctional, OptionsFormMatchesTopLevelAndUpdatesRunningStats) {
   manual_seed(3);
   Tensor x = randn({6, 4, 3});
@@ -164,6 +192,16 @@ std::vector<GradCase> grad_cases() {
       {"group_norm_affine",
        {{2, 6, 3}, {6}, {6}},
        [](const variable_list& v) { return group_norm(v[0], 3, v[1], v[2]); }},
+      {"instance_norm_affine",
+       {{2, 3, 4}, {3}, {3}},
+       [](const variable_list& v) {
+         return instance_norm(v[0], v[1], v[2], {}, {}, true, 0.1, 1e-5);
+       }},
+      {"normalize",
+       {{3, 4}},
+       [](const variable_list& v) {
+         return F::normalize(v[0], F::NormalizeFuncOptions().dim(-1));
+       }},
       {"group_norm_plain",
        {{3, 4, 2, 2}},
        [](const variable_list& v) { return group_norm(v[0], 2); }},

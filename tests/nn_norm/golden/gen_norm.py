@@ -139,6 +139,40 @@ for name, momentum in [("momentum", 0.1), ("cumulative", None)]:
                   "y_eval": flat(ye)}
 out["batchnorm2d_steps"] = {"xs": [flat(x) for x in xs], "shape": [4, 3, 2, 2], **mods}
 
+# instance_norm: functional with weight/bias and running stats; InstanceNorm1d modules.
+x = torch.randn(3, 4, 5) * 2 + 1
+w = torch.rand(4) + 0.5
+b = torch.randn(4)
+rm = torch.randn(4)
+rv = torch.rand(4) + 0.5
+gy = torch.randn(3, 4, 5)
+xg, wg, bg = x.clone().requires_grad_(), w.clone().requires_grad_(), b.clone().requires_grad_()
+rm2, rv2 = rm.clone(), rv.clone()
+y = F.instance_norm(xg, rm2, rv2, wg, bg, use_input_stats=True, momentum=0.2)
+gx, gw, gb = torch.autograd.grad(y, [xg, wg, bg], gy)
+inst = {"x": flat(x), "w": flat(w), "b": flat(b), "rm": flat(rm), "rv": flat(rv), "gy": flat(gy),
+        "y": flat(y), "gx": flat(gx), "gw": flat(gw), "gb": flat(gb), "rm_after": flat(rm2),
+        "rv_after": flat(rv2)}
+y_eval = F.instance_norm(x, rm2, rv2, w, b, use_input_stats=False)
+inst["y_eval"] = flat(y_eval)
+m = torch.nn.InstanceNorm1d(4, affine=True, track_running_stats=True)
+m(x)
+m(x * 3 - 2)
+m.eval()
+inst["module"] = {"running_mean": flat(m.running_mean), "running_var": flat(m.running_var),
+                  "y_eval": flat(m(x)), "y_unbatched": flat(m(x[0]))}
+out["instance_norm"] = inst
+
+# normalize
+x = torch.randn(3, 4)
+out["normalize"] = {"x": flat(x), "p2_dim1": flat(F.normalize(x)),
+                    "p1_dim0": flat(F.normalize(x, p=1.0, dim=0))}
+
+# dropout3d mask
+torch.manual_seed(9)
+out["dropout3d"] = {"seed": 9, "p": 0.5, "shape": [2, 3, 2, 2, 2],
+                    "y": flat(F.dropout3d(torch.ones(2, 3, 2, 2, 2), 0.5, True))}
+
 path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "norm.json")
 with open(path, "w") as f:
     json.dump(out, f)

@@ -1,4 +1,5 @@
-// Dropout as functions: dropout (elementwise) and dropout2d / feature_dropout (whole channels).
+// Dropout as functions: dropout (elementwise) and dropout2d / dropout3d / feature_dropout (whole
+// channels).
 // Masks are Bernoulli(1 - p) draws from the default generator, scaled by 1 / (1 - p), in
 // PyTorch's order, so manual_seed(s) gives PyTorch's masks.
 #pragma once
@@ -26,5 +27,7 @@ Tensor dropout(Tensor input, const DropoutFuncOptions& options = {});
 /// F::dropout2d(x, Dropout2dFuncOptions().p(0.2)): input (N, C, H, W), or (C, H, W) unbatched
 /// (libtorch's convention; PyTorch 1.13's Python treats 3-D input as (N, C, L)).
 Tensor dropout2d(Tensor input, const Dropout2dFuncOptions& options = {});
+/// F::dropout3d(x, Dropout3dFuncOptions().p(0.2)): input (N, C, D, H, W) or (C, D, H, W).
+Tensor dropout3d(Tensor input, const Dropout3dFuncOptions& options = {});
 
 }  // namespace ember::nn::functional

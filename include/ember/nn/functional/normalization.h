@@ -1,6 +1,6 @@
-// Normalization as functions: batch_norm, layer_norm, group_norm (fused one-pass kernels in
-// src/nn/normalization.cpp; backward fused too, and written with ember ops under create_graph so
-// that double backward works).
+// Normalization as functions: batch_norm, layer_norm, group_norm, instance_norm, normalize (fused
+// one-pass kernels in src/nn/normalization.cpp; backward fused too, and written with ember ops
+// under create_graph so that double backward works).
 #pragma once
 
 #include <optional>
@@ -31,6 +31,13 @@ Tensor layer_norm(const Tensor& input, IntArrayRef normalized_shape, const Tenso
 Tensor group_norm(const Tensor& input, int64_t num_groups, const Tensor& weight = {},
                   const Tensor& bias = {}, double eps = 1e-5, bool cudnn_enabled = true);
 
+/// libtorch's at::instance_norm: input (N, C, *) normalized per (n, c) over *; as PyTorch, a
+/// batch_norm of the (1, N·C, *) view with weight, bias and running statistics repeated N times
+/// (the running statistics are then averaged back over the batch).
+Tensor instance_norm(const Tensor& input, const Tensor& weight, const Tensor& bias,
+                     const Tensor& running_mean, const Tensor& running_var, bool use_input_stats,
+                     double momentum, double eps, bool cudnn_enabled = true);
+
 }  // namespace ember
 
 namespace ember::nn::functional {
@@ -42,12 +49,20 @@ Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor&
 Tensor layer_norm(const Tensor& input, const LayerNormFuncOptions& options);
 /// F::group_norm(x, GroupNormFuncOptions(2).weight(w).bias(b))
 Tensor group_norm(const Tensor& input, const GroupNormFuncOptions& options);
+/// F::instance_norm(x, InstanceNormFuncOptions().weight(w).bias(b))
+Tensor instance_norm(const Tensor& input, const InstanceNormFuncOptions& options = {});
+/// F::normalize(x, NormalizeFuncOptions().dim(-1)): x / max(‖x‖ₚ along dim, eps).
+Tensor normalize(const Tensor& input, const NormalizeFuncOptions& options = {});
 
 namespace detail {
 /// libtorch's F::detail::batch_norm argument order.
 Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor& running_var,
                   const Tensor& weight, const Tensor& bias, bool training,
                   std::optional<double> momentum, double eps);
+/// libtorch's F::detail::instance_norm argument order.
+Tensor instance_norm(const Tensor& input, const Tensor& running_mean, const Tensor& running_var,
+                     const Tensor& weight, const Tensor& bias, bool use_input_stats,
+                     double momentum, double eps);
 }  // namespace detail
 
 }  // namespace ember::nn::functional

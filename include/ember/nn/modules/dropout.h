@@ -1,4 +1,4 @@
-// Dropout layers: Dropout (elements) and Dropout2d (channels); identity in eval mode.
+// Dropout layers: Dropout (elements), Dropout2d and Dropout3d (channels); identity in eval mode.
 #pragma once
 
 #include <ostream>
@@ -32,5 +32,17 @@ class Dropout2dImpl : public Cloneable<Dropout2dImpl> {
   Dropout2dOptions options;
 };
 EMBER_MODULE(Dropout2d);
+
+/// Zeroes whole channels of (N, C, D, H, W) (or unbatched (C, D, H, W)) input in training mode.
+class Dropout3dImpl : public Cloneable<Dropout3dImpl> {
+ public:
+  explicit Dropout3dImpl(double p) : Dropout3dImpl(Dropout3dOptions(p)) {}
+  explicit Dropout3dImpl(const Dropout3dOptions& options = {});
+  void reset() override;
+  void pretty_print(std::ostream& os) const override;
+  Tensor forward(Tensor input);
+  Dropout3dOptions options;
+};
+EMBER_MODULE(Dropout3d);
 
 }  // namespace ember::nn

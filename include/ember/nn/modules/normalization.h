@@ -1,5 +1,5 @@
-// Normalization layers: BatchNorm1d/2d/3d, LayerNorm, GroupNorm (libtorch's batchnorm.h and
-// normalization.h).
+// Normalization layers: BatchNorm1d/2d/3d, LayerNorm, GroupNorm, InstanceNorm1d/2d/3d (libtorch's
+// batchnorm.h, normalization.h and instancenorm.h).
 #pragma once
 
 #include <ostream>
@@ -89,5 +89,44 @@ class GroupNormImpl : public Cloneable<GroupNormImpl> {
   Tensor weight, bias;  // (C), undefined unless affine
 };
 EMBER_MODULE(GroupNorm);
+
+/// Instance normalization over (N, C, *) (or unbatched (C, *)): each (n, c) normalized over *.
+/// weight/bias only when affine; running_mean/running_var/num_batches_tracked only when
+/// track_running_stats (then eval mode uses them).
+template <size_t D, class Derived>
+class InstanceNormImplBase : public Cloneable<Derived> {
+ public:
+  explicit InstanceNormImplBase(const InstanceNormOptions& options);
+  void reset() override;
+  void reset_running_stats();
+  void reset_parameters();
+  void pretty_print(std::ostream& os) const override;
+  Tensor forward(const Tensor& input);
+
+  InstanceNormOptions options;
+  Tensor weight, bias;
+  Tensor running_mean, running_var, num_batches_tracked;
+};
+
+/// Over (N, C, L) or unbatched (C, L).
+class InstanceNorm1dImpl : public InstanceNormImplBase<1, InstanceNorm1dImpl> {
+ public:
+  using InstanceNormImplBase::InstanceNormImplBase;
+};
+EMBER_MODULE(InstanceNorm1d);
+
+/// Over (N, C, H, W) or unbatched (C, H, W).
+class InstanceNorm2dImpl : public InstanceNormImplBase<2, InstanceNorm2dImpl> {
+ public:
+  using InstanceNormImplBase::InstanceNormImplBase;
+};
+EMBER_MODULE(InstanceNorm2d);
+
+/// Over (N, C, D, H, W) or unbatched (C, D, H, W).
+class InstanceNorm3dImpl : public InstanceNormImplBase<3, InstanceNorm3dImpl> {
+ public:
+  using InstanceNormImplBase::InstanceNormImplBase;
+};
+EMBER_MODULE(InstanceNorm3d);
 
 }  // namespace ember::nn

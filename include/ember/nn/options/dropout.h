@@ -5,7 +5,7 @@
 
 namespace ember::nn {
 
-/// Dropout / Dropout2d: DropoutOptions(0.2) or DropoutOptions().p(0.2).inplace(true).
+/// Dropout / Dropout2d / Dropout3d: DropoutOptions(0.2) or DropoutOptions().p(0.2).inplace(true).
 struct DropoutOptions {
   /*implicit*/ DropoutOptions(double p = 0.5) : p_(p) {}
   /// Probability of zeroing an element (a channel for Dropout2d).
@@ -14,6 +14,7 @@ struct DropoutOptions {
   EMBER_ARG(bool, inplace) = false;
 };
 using Dropout2dOptions = DropoutOptions;
+using Dropout3dOptions = DropoutOptions;
 
 namespace functional {
 
@@ -24,6 +25,7 @@ struct DropoutFuncOptions {
   EMBER_ARG(bool, inplace) = false;
 };
 using Dropout2dFuncOptions = DropoutFuncOptions;
+using Dropout3dFuncOptions = DropoutFuncOptions;
 
 }  // namespace functional
 }  // namespace ember::nn

@@ -51,7 +51,41 @@ struct GroupNormOptions {
   EMBER_ARG(bool, affine) = true;
 };
 
+/// InstanceNorm1d/2d/3d: InstanceNorm2dOptions(64).affine(true).
+struct InstanceNormOptions {
+  /*implicit*/ InstanceNormOptions(int64_t num_features) : num_features_(num_features) {}
+  EMBER_ARG(int64_t, num_features);
+  EMBER_ARG(double, eps) = 1e-5;
+  EMBER_ARG(double, momentum) = 0.1;
+  /// Learnable per-channel weight (init 1) and bias (init 0).
+  EMBER_ARG(bool, affine) = false;
+  /// Keep running statistics (averaged over the batch) and use them in eval mode.
+  EMBER_ARG(bool, track_running_stats) = false;
+};
+using InstanceNorm1dOptions = InstanceNormOptions;
+using InstanceNorm2dOptions = InstanceNormOptions;
+using InstanceNorm3dOptions = InstanceNormOptions;
+
 namespace functional {
+
+/// F::normalize(x, NormalizeFuncOptions().p(1).dim(-1)): x / max(‖x‖ₚ along dim, eps).
+struct NormalizeFuncOptions {
+  EMBER_ARG(double, p) = 2.0;
+  EMBER_ARG(int64_t, dim) = 1;
+  EMBER_ARG(double, eps) = 1e-12;
+};
+
+/// F::instance_norm(x, InstanceNormFuncOptions().weight(w).bias(b))
+struct InstanceNormFuncOptions {
+  EMBER_ARG(Tensor, running_mean) = Tensor();
+  EMBER_ARG(Tensor, running_var) = Tensor();
+  EMBER_ARG(Tensor, weight) = Tensor();
+  EMBER_ARG(Tensor, bias) = Tensor();
+  /// Normalize with each instance's statistics (else with the running ones).
+  EMBER_ARG(bool, use_input_stats) = true;
+  EMBER_ARG(double, momentum) = 0.1;
+  EMBER_ARG(double, eps) = 1e-5;
+};
 
 /// F::batch_norm(x, running_mean, running_var, BatchNormFuncOptions().weight(w).training(true))
 struct BatchNormFuncOptions {
