@@ -26,7 +26,7 @@ Tensor checked_indices(const Tensor& indices, const Tensor& weight, const char* 
               ": Expected tensor for argument #1 'indices' to have one of the following scalar "
               "types: Long, Int; but got ",
               indices.scalar_type(), " of shape ", indices.sizes());
-  Tensor idx = ops::as_type(indices, kLong).contiguous();
+  Tensor idx = ops::as_type(indices, kLong).contiguous().view({-1});
   const int64_t* p = idx.data_ptr<int64_t>();
   const int64_t num = weight.size(0);
   for (int64_t i = 0; i < idx.numel(); ++i)
