@@ -218,7 +218,9 @@ void EmbeddingImpl::reset() {
                     options._weight().size(1) == dim,
                 "Embedding: _weight of shape ", options._weight().sizes(),
                 " does not match num_embeddings and embedding_dim [", num, ", ", dim, "]");
-    weight = register_parameter("weight", options._weight());
+    // A new leaf sharing _weight's memory (as Parameter(_weight)); a handle of its own, so that
+    // clone() gives the copy its own storage.
+    weight = register_parameter("weight", options._weight().detach());
   } else {
     weight = register_parameter("weight", empty({num, dim}));
     reset_parameters();

@@ -225,6 +225,19 @@ TEST(EmbeddingModule, FromPretrained) {
   EXPECT_THAT(error_of([] { nn::Embedding::from_pretrained(ones({3})); }),
               HasSubstr("Embedding::from_pretrained: embeddings parameter is expected to be "
                         "2-dimensional"));
+  // The weight shares the table's memory (as PyTorch); a clone does not.
+  {
+    NoGradGuard no_grad;
+    table.select(0, 0).fill_(7.0);
+  }
+  EXPECT_EQ(frozen->weight.select(0, 0).select(0, 0).item<float>(), 7.0f);
+  auto copy = std::dynamic_pointer_cast<nn::EmbeddingImpl>(frozen->clone());
+  {
+    NoGradGuard no_grad;
+    table.select(0, 0).fill_(8.0);
+  }
+  EXPECT_EQ(copy->weight.select(0, 0).select(0, 0).item<float>(), 7.0f);
+  EXPECT_EQ(frozen->weight.select(0, 0).select(0, 0).item<float>(), 8.0f);
   nn::Embedding emb(5, 2);
   EXPECT_THAT(error_of([&] {
                 emb(tensor({0, 5}, TensorOptions().dtype(kLong)));
