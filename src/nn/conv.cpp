@@ -25,7 +25,8 @@ using ops::variable_list;
 
 Tensor conv_forward(const Tensor& x, const Tensor& w, const Tensor& b, const ConvGeom& g);
 Tensor conv_transpose(const Tensor& dy, const Tensor& w, const Tensor& b, const ConvGeom& g);
-Tensor conv_weight(const Tensor& x, const Tensor& dy, const ConvGeom& g);
+Tensor conv_weight(const Tensor& x, const Tensor& dy, const ConvGeom& g,
+                   const Tensor& cols = Tensor());
 
 template <class F>
 void dispatch(const Tensor& t, const char* op, F f) {
@@ -37,27 +38,64 @@ const T* ptr_or_null(const Tensor& t) {
   return t.defined() ? t.data_ptr<T>() : nullptr;
 }
 
+/// db = Σ over (N, H, W) of dy: the bias gradient, one pass over dy (accumulated in double).
+struct BiasGrad {
+  static constexpr const char* name = "SumBackward1";
+  std::vector<int64_t> shape;
+  Tensor forward(const Tensor& grad) {
+    shape = grad.sizes().vec();
+    const int64_t N = shape[0], C = shape[1], HW = shape[2] * shape[3];
+    Tensor gc = grad.contiguous();
+    Tensor db = ops::new_empty({C}, grad.scalar_type());
+    dispatch(grad, "conv2d", [&](auto v) {
+      using T = decltype(v);
+      const T* p = gc.data_ptr<T>();
+      T* out = db.data_ptr<T>();
+      for (int64_t c = 0; c < C; ++c) {
+        double s = 0;
+        for (int64_t n = 0; n < N; ++n) {
+          const T* q = p + (n * C + c) * HW;
+#pragma omp simd reduction(+ : s)
+          for (int64_t i = 0; i < HW; ++i) s += static_cast<double>(q[i]);
+        }
+        out[c] = static_cast<T>(s);
+      }
+    });
+    return db;
+  }
+  variable_list backward(const Tensor& gdb, const Node&) {
+    return {gdb.view({1, shape[1], 1, 1}).expand(shape)};
+  }
+};
+
+Tensor bias_grad(const Tensor& gy) { return apply(BiasGrad{}, gy); }
+
 struct ConvForward {
   static constexpr const char* name = "ConvolutionBackward0";
   ConvGeom g;
+  bool keep_cols = false;  // keep x's im2col columns for the weight gradient
   SavedTensor x, w;
+  Tensor cols;
   Tensor forward(const Tensor& input, const Tensor& weight, const Tensor& bias) {
     x = input, w = weight;
     Tensor xc = input.contiguous(), wc = weight.contiguous();
     Tensor bc = bias.defined() ? bias.contiguous() : Tensor();
     Tensor y = ops::new_empty({g.n, g.oc, g.oh, g.ow}, input.scalar_type());
+    if (keep_cols && !g.pointwise())
+      cols = ops::new_empty({g.n, g.c * g.kh * g.kw, g.ohw()}, input.scalar_type());
     dispatch(input, "conv2d", [&](auto v) {
       using T = decltype(v);
       kernels::conv2d_forward<T>(y.data_ptr<T>(), xc.data_ptr<T>(), wc.data_ptr<T>(),
-                                 ptr_or_null<T>(bc), g);
+                                 ptr_or_null<T>(bc), g,
+                                 cols.defined() ? cols.data_ptr<T>() : nullptr);
     });
     return y;
   }
   variable_list backward(const Tensor& gy, const Node& n) {
     Tensor dx, dw, db;
     if (n.should_compute_output(0)) dx = conv_transpose(gy, w.unpack(), Tensor(), g);
-    if (n.should_compute_output(1)) dw = conv_weight(x.unpack(), gy, g);
-    if (n.should_compute_output(2)) db = gy.sum({0, 2, 3});
+    if (n.should_compute_output(1)) dw = conv_weight(x.unpack(), gy, g, cols);
+    if (n.should_compute_output(2)) db = bias_grad(gy);
     return {dx, dw, db};
   }
 };
@@ -91,7 +129,7 @@ struct ConvTranspose {
     Tensor ddy, dw, db;
     if (n.should_compute_output(0)) ddy = conv_forward(gdx, w.unpack(), Tensor(), g);
     if (n.should_compute_output(1)) dw = conv_weight(gdx, dy.unpack(), g);
-    if (n.should_compute_output(2)) db = gdx.sum({0, 2, 3});
+    if (n.should_compute_output(2)) db = bias_grad(gdx);
     return {ddy, dw, db};
   }
 };
@@ -99,15 +137,18 @@ struct ConvTranspose {
 struct ConvWeight {
   static constexpr const char* name = "ConvolutionBackwardBackward0";
   ConvGeom g;
+  Tensor cols;  // x's columns from the forward pass, if kept (then x is not read)
   SavedTensor x, dy;
   Tensor forward(const Tensor& input, const Tensor& grad) {
     x = input, dy = grad;
-    Tensor xc = input.contiguous(), gc = grad.contiguous();
+    Tensor xc = cols.defined() ? input : input.contiguous(), gc = grad.contiguous();
     Tensor dw = ops::new_empty({g.oc, g.cg(), g.kh, g.kw}, input.scalar_type());
     dispatch(input, "conv2d", [&](auto v) {
       using T = decltype(v);
-      kernels::conv2d_backward_weight<T>(dw.data_ptr<T>(), xc.data_ptr<T>(), gc.data_ptr<T>(), g);
+      kernels::conv2d_backward_weight<T>(dw.data_ptr<T>(), xc.data_ptr<T>(), gc.data_ptr<T>(), g,
+                                         cols.defined() ? cols.data_ptr<T>() : nullptr);
     });
+    cols.reset();
     return dw;
   }
   variable_list backward(const Tensor& gdw, const Node& n) {
@@ -121,6 +162,7 @@ struct ConvWeight {
 Tensor conv_forward(const Tensor& x, const Tensor& w, const Tensor& b, const ConvGeom& g) {
   ConvForward op;
   op.g = g;
+  op.keep_cols = GradMode::is_enabled() && w.requires_grad();
   return apply(std::move(op), x, w, b);
 }
 Tensor conv_transpose(const Tensor& dy, const Tensor& w, const Tensor& b, const ConvGeom& g) {
@@ -128,9 +170,10 @@ Tensor conv_transpose(const Tensor& dy, const Tensor& w, const Tensor& b, const 
   op.g = g;
   return apply(std::move(op), dy, w, b);
 }
-Tensor conv_weight(const Tensor& x, const Tensor& dy, const ConvGeom& g) {
+Tensor conv_weight(const Tensor& x, const Tensor& dy, const ConvGeom& g, const Tensor& cols) {
   ConvWeight op;
   op.g = g;
+  op.cols = cols;
   return apply(std::move(op), x, dy);
 }
 

@@ -8,7 +8,12 @@
 
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 #include <vector>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "kernels/cpu/gemm.h"
 
@@ -34,9 +39,23 @@ int threads_for(const ConvGeom& g) {
 
 }  // namespace
 
+/// dst[0, n) = src[0, n) for the short rows of im2col (OW values): inline vector moves, where
+/// a memcpy call per row costs more than the copy.
 template <class T>
-__attribute__((optimize("no-tree-loop-distribute-patterns"))) void im2col(T* cols, const T* x,
-                                                                          const ConvGeom& g) {
+inline void copy_row(T* dst, const T* src, int64_t n) {
+  int64_t i = 0;
+#ifdef __SSE2__
+  if constexpr (std::is_same_v<T, float>) {
+    for (; i + 4 <= n; i += 4) _mm_storeu_ps(dst + i, _mm_loadu_ps(src + i));
+  } else {
+    for (; i + 2 <= n; i += 2) _mm_storeu_pd(dst + i, _mm_loadu_pd(src + i));
+  }
+#endif
+  for (; i < n; ++i) dst[i] = src[i];
+}
+
+template <class T>
+void im2col(T* cols, const T* x, const ConvGeom& g) {
   const int64_t OW = g.ow, OHW = g.ohw();
   for (int64_t c = 0; c < g.c; ++c) {
     const T* xc = x + c * g.h * g.w;
@@ -55,9 +74,7 @@ __attribute__((optimize("no-tree-loop-distribute-patterns"))) void im2col(T* col
           const T* src = xc + ih * g.w + off_w;
           std::fill(dst, dst + lo, T(0));
           if (g.sw == 1) {
-            // Rows are short (OW values): a plain loop, not a memcpy call per row.
-#pragma GCC unroll 4
-            for (int64_t o = lo; o < hi; ++o) dst[o] = src[o];
+            copy_row(dst + lo, src + lo, hi - lo);
           } else {
             for (int64_t o = lo; o < hi; ++o) dst[o] = src[o * g.sw];
           }
@@ -96,22 +113,24 @@ void col2im(T* dx, const T* cols, const ConvGeom& g) {
 }
 
 template <class T>
-void conv2d_forward(T* y, const T* x, const T* w, const T* bias, const ConvGeom& g) {
+void conv2d_forward(T* y, const T* x, const T* w, const T* bias, const ConvGeom& g, T* all_cols) {
   const int64_t G = g.groups, OCg = g.ocg(), Kg = g.kg(), OHW = g.ohw();
-  const int64_t in_size = g.c * g.h * g.w, out_size = g.oc * OHW;
+  const int64_t in_size = g.c * g.h * g.w, out_size = g.oc * OHW,
+                col_size = g.c * g.kh * g.kw * OHW;
   const bool direct = g.pointwise();
   const int nt = threads_for(g);
 #pragma omp parallel num_threads(nt) if (nt > 1)
   {
-    std::vector<T> buf(direct ? 0 : g.c * g.kh * g.kw * OHW);
+    std::vector<T> buf(direct || all_cols ? 0 : col_size);
 #pragma omp for schedule(static)
     for (int64_t n = 0; n < g.n; ++n) {
       const T* xn = x + n * in_size;
       T* yn = y + n * out_size;
       const T* cols = xn;
       if (!direct) {
-        im2col(buf.data(), xn, g);
-        cols = buf.data();
+        T* c = all_cols ? all_cols + n * col_size : buf.data();
+        im2col(c, xn, g);
+        cols = c;
       }
       if (bias) {
         for (int64_t o = 0; o < g.oc; ++o) std::fill(yn + o * OHW, yn + (o + 1) * OHW, bias[o]);
@@ -149,9 +168,10 @@ void conv2d_backward_input(T* dx, const T* dy, const T* w, const ConvGeom& g) {
 }
 
 template <class T>
-void conv2d_backward_weight(T* dw, const T* x, const T* dy, const ConvGeom& g) {
+void conv2d_backward_weight(T* dw, const T* x, const T* dy, const ConvGeom& g, const T* all_cols) {
   const int64_t G = g.groups, OCg = g.ocg(), Kg = g.kg(), OHW = g.ohw();
   const int64_t in_size = g.c * g.h * g.w, out_size = g.oc * OHW, w_size = g.oc * Kg;
+  const int64_t col_size = g.c * g.kh * g.kw * OHW;
   const bool direct = g.pointwise();
   const int nt = threads_for(g);
   std::vector<std::vector<T>> partial(nt > 1 ? nt - 1 : 0);
@@ -164,14 +184,15 @@ void conv2d_backward_weight(T* dw, const T* x, const T* dy, const ConvGeom& g) {
       partial[t - 1].assign(w_size, T(0));
       acc = partial[t - 1].data();
     }
-    std::vector<T> buf(direct ? 0 : g.c * g.kh * g.kw * OHW);
+    std::vector<T> buf(direct || all_cols ? 0 : col_size);
 #pragma omp for schedule(static)
     for (int64_t n = 0; n < g.n; ++n) {
-      const T* xn = x + n * in_size;
       const T* dyn = dy + n * out_size;
-      const T* cols = xn;
-      if (!direct) {
-        im2col(buf.data(), xn, g);
+      const T* cols = direct ? x + n * in_size : nullptr;
+      if (!direct && all_cols) {
+        cols = all_cols + n * col_size;
+      } else if (!direct) {
+        im2col(buf.data(), x + n * in_size, g);
         cols = buf.data();
       }
       for (int64_t k = 0; k < G; ++k)
@@ -186,12 +207,12 @@ void conv2d_backward_weight(T* dw, const T* x, const T* dy, const ConvGeom& g) {
   }
 }
 
-#define EMBER_CONV_INSTANTIATE(T)                                                     \
-  template void im2col<T>(T*, const T*, const ConvGeom&);                             \
-  template void col2im<T>(T*, const T*, const ConvGeom&);                             \
-  template void conv2d_forward<T>(T*, const T*, const T*, const T*, const ConvGeom&); \
-  template void conv2d_backward_input<T>(T*, const T*, const T*, const ConvGeom&);    \
-  template void conv2d_backward_weight<T>(T*, const T*, const T*, const ConvGeom&);
+#define EMBER_CONV_INSTANTIATE(T)                                                         \
+  template void im2col<T>(T*, const T*, const ConvGeom&);                                 \
+  template void col2im<T>(T*, const T*, const ConvGeom&);                                 \
+  template void conv2d_forward<T>(T*, const T*, const T*, const T*, const ConvGeom&, T*); \
+  template void conv2d_backward_input<T>(T*, const T*, const T*, const ConvGeom&);        \
+  template void conv2d_backward_weight<T>(T*, const T*, const T*, const ConvGeom&, const T*);
 EMBER_CONV_INSTANTIATE(float)
 EMBER_CONV_INSTANTIATE(double)
 #undef EMBER_CONV_INSTANTIATE

@@ -32,15 +32,19 @@ void im2col(T* cols, const T* x, const ConvGeom& g);
 template <class T>
 void col2im(T* dx, const T* cols, const ConvGeom& g);
 
-/// y = conv(x, w) + bias (bias may be null).
+/// y = conv(x, w) + bias (bias may be null). When `cols` is non-null it receives every image's
+/// columns (N, C·KH·KW, OH·OW), for conv2d_backward_weight to reuse.
 template <class T>
-void conv2d_forward(T* y, const T* x, const T* w, const T* bias, const ConvGeom& g);
+void conv2d_forward(T* y, const T* x, const T* w, const T* bias, const ConvGeom& g,
+                    T* cols = nullptr);
 /// dx = the input gradient of conv for output gradient dy (overwrites dx). This is also
 /// conv_transpose2d of dy with w.
 template <class T>
 void conv2d_backward_input(T* dx, const T* dy, const T* w, const ConvGeom& g);
-/// dw = the weight gradient of conv for input x and output gradient dy (overwrites dw).
+/// dw = the weight gradient of conv for input x and output gradient dy (overwrites dw). `cols`,
+/// when non-null, holds x's columns as conv2d_forward wrote them (x is then not read).
 template <class T>
-void conv2d_backward_weight(T* dw, const T* x, const T* dy, const ConvGeom& g);
+void conv2d_backward_weight(T* dw, const T* x, const T* dy, const ConvGeom& g,
+                            const T* cols = nullptr);
 
 }  // namespace ember::kernels
