@@ -209,6 +209,24 @@ void column_grad_sums(const T* g, const T* x, const T* hi, const T* lo, int64_t 
   }
 }
 
+/// Column sums of an (N, C) problem: rows(n0, n1, s1, s2) adds rows [n0, n1) into s1[C], s2[C].
+/// Above the work threshold each thread sums a contiguous band of rows into its own buffers,
+/// added in thread order (deterministic for a given thread count).
+template <class Rows>
+void column_reduce(int64_t N, int64_t C, double* s1, double* s2, Rows rows) {
+  const int nt = N * C >= kernels::kGrain && N > 1 ? kernels::num_threads() : 1;
+  if (nt == 1) return rows(0, N, s1, s2);
+  std::vector<double> part(static_cast<size_t>(nt * 2 * C), 0.0);
+#pragma omp parallel num_threads(nt)
+  {
+    const int64_t t = omp_get_thread_num(), nthreads = omp_get_num_threads();
+    double* mine = part.data() + t * 2 * C;
+    rows(N * t / nthreads, N * (t + 1) / nthreads, mine, mine + C);
+  }
+  for (int64_t t = 0; t < nt; ++t)
+    for (int64_t c = 0; c < C; ++c) s1[c] += part[t * 2 * C + c], s2[c] += part[t * 2 * C + C + c];
+}
+
 /// Per-channel centers (hi, lo), scales and shifts for the (N, C) row loops.
 template <class T>
 struct ChannelAffine {
@@ -231,7 +249,9 @@ void batch_norm_kernel(T* y, T* mean, T* invstd, double* mean_d, T* rm, T* rv, c
   if (training && S == 1) {  // (N, C): sum down the columns, rows stay contiguous
     std::vector<double> s1(C), s2(C);
     std::vector<T> k(x, x + C);
-    column_moments(x, k.data(), N, C, s1.data(), s2.data());
+    column_reduce(N, C, s1.data(), s2.data(), [&](int64_t n0, int64_t n1, double* a, double* b) {
+      column_moments(x + n0 * C, k.data(), n1 - n0, C, a, b);
+    });
     for (int64_t c = 0; c < C; ++c) {
       mean_d[c] = k[c] + s1[c] / M;
       var[c] = std::max((s2[c] - s1[c] * s1[c] / M) / M, 0.0);
@@ -284,7 +304,9 @@ void batch_norm_backward_kernel(T* dx, T* dw, T* db, const T* g, const T* x, con
         const Center<T> m(mean_d[c]);
         hi[c] = m.hi, lo[c] = m.lo;
       }
-      column_grad_sums(g, x, hi.data(), lo.data(), N, C, sg.data(), sgx.data());
+      column_reduce(N, C, sg.data(), sgx.data(), [&](int64_t n0, int64_t n1, double* a, double* b) {
+        column_grad_sums(g + n0 * C, x + n0 * C, hi.data(), lo.data(), n1 - n0, C, a, b);
+      });
     } else {
       parallel_for(C, N * C * S, [&](int64_t c) {
         for (int64_t n = 0; n < N; ++n) {
