@@ -54,62 +54,81 @@ inline void copy_row(T* dst, const T* src, int64_t n) {
   for (; i < n; ++i) dst[i] = src[i];
 }
 
-template <class T>
-void im2col(T* cols, const T* x, const ConvGeom& g) {
-  const int64_t OW = g.ow, OHW = g.ohw();
+namespace {
+
+/// Output rows [lo, hi) whose input row oh * s + off lies in [0, h).
+inline void row_range(int64_t oh, int64_t s, int64_t off, int64_t h, int64_t& lo, int64_t& hi) {
+  valid_range(oh, s, off, h, lo, hi);
+}
+
+/// Visits the columns of one image: for each (c, ki, kj) row of cols, f(dst_row, src, oh_lo,
+/// oh_hi, ow_lo, ow_hi) where src points at the input element of output (oh_lo, 0) (it may lie
+/// outside the row: only [ow_lo, ow_hi) are valid) and input rows advance by sh·W. The bounds
+/// are computed once per kernel offset, not per output row: rows are short (OW values).
+template <class F>
+void for_each_col_row(const ConvGeom& g, F f) {
+  const int64_t OHW = g.ohw();
   for (int64_t c = 0; c < g.c; ++c) {
-    const T* xc = x + c * g.h * g.w;
     for (int64_t ki = 0; ki < g.kh; ++ki) {
+      int64_t oh_lo, oh_hi;
+      row_range(g.oh, g.sh, ki * g.dh - g.ph, g.h, oh_lo, oh_hi);
       for (int64_t kj = 0; kj < g.kw; ++kj) {
-        T* dst = cols + ((c * g.kh + ki) * g.kw + kj) * OHW;
         const int64_t off_w = kj * g.dw - g.pw;
-        int64_t lo, hi;
-        valid_range(OW, g.sw, off_w, g.w, lo, hi);
-        for (int64_t oh = 0; oh < g.oh; ++oh, dst += OW) {
-          const int64_t ih = oh * g.sh - g.ph + ki * g.dh;
-          if (ih < 0 || ih >= g.h) {
-            std::fill(dst, dst + OW, T(0));
-            continue;
-          }
-          const T* src = xc + ih * g.w + off_w;
-          std::fill(dst, dst + lo, T(0));
-          if (g.sw == 1) {
-            copy_row(dst + lo, src + lo, hi - lo);
-          } else {
-            for (int64_t o = lo; o < hi; ++o) dst[o] = src[o * g.sw];
-          }
-          std::fill(dst + hi, dst + OW, T(0));
-        }
+        int64_t ow_lo, ow_hi;
+        valid_range(g.ow, g.sw, off_w, g.w, ow_lo, ow_hi);
+        const int64_t row = (c * g.kh + ki) * g.kw + kj;
+        const int64_t src = (c * g.h + oh_lo * g.sh + ki * g.dh - g.ph) * g.w + off_w;
+        f(row * OHW, src, oh_lo, oh_hi, ow_lo, ow_hi);
       }
     }
   }
 }
 
+}  // namespace
+
+template <class T>
+void im2col(T* cols, const T* x, const ConvGeom& g) {
+  const int64_t OW = g.ow, step = g.sh * g.w;
+  for_each_col_row(
+      g, [&](int64_t row, int64_t src, int64_t oh_lo, int64_t oh_hi, int64_t lo, int64_t hi) {
+        T* dst = cols + row;
+        std::fill(dst, dst + oh_lo * OW, T(0));
+        std::fill(dst + oh_hi * OW, dst + g.oh * OW, T(0));
+        if (oh_lo >= oh_hi) return;
+        const T* s = x + src;
+        T* d = dst + oh_lo * OW;
+        if (lo == 0 && hi == OW && g.sw == 1) {
+          for (int64_t oh = oh_lo; oh < oh_hi; ++oh, s += step, d += OW) copy_row(d, s, OW);
+          return;
+        }
+        for (int64_t oh = oh_lo; oh < oh_hi; ++oh, s += step, d += OW) {
+          std::fill(d, d + lo, T(0));
+          if (g.sw == 1) {
+            copy_row(d + lo, s + lo, hi - lo);
+          } else {
+            for (int64_t o = lo; o < hi; ++o) d[o] = s[o * g.sw];
+          }
+          std::fill(d + hi, d + OW, T(0));
+        }
+      });
+}
+
 template <class T>
 void col2im(T* dx, const T* cols, const ConvGeom& g) {
-  const int64_t OW = g.ow, OHW = g.ohw();
-  for (int64_t c = 0; c < g.c; ++c) {
-    T* xc = dx + c * g.h * g.w;
-    for (int64_t ki = 0; ki < g.kh; ++ki) {
-      for (int64_t kj = 0; kj < g.kw; ++kj) {
-        const T* src = cols + ((c * g.kh + ki) * g.kw + kj) * OHW;
-        const int64_t off_w = kj * g.dw - g.pw;
-        int64_t lo, hi;
-        valid_range(OW, g.sw, off_w, g.w, lo, hi);
-        for (int64_t oh = 0; oh < g.oh; ++oh, src += OW) {
-          const int64_t ih = oh * g.sh - g.ph + ki * g.dh;
-          if (ih < 0 || ih >= g.h) continue;
-          T* dst = xc + ih * g.w + off_w;
+  const int64_t OW = g.ow, step = g.sh * g.w;
+  for_each_col_row(
+      g, [&](int64_t row, int64_t src, int64_t oh_lo, int64_t oh_hi, int64_t lo, int64_t hi) {
+        const T* s = cols + row + oh_lo * OW;
+        T* d = dx + src;
+        for (int64_t oh = oh_lo; oh < oh_hi; ++oh, s += OW, d += step) {
           if (g.sw == 1) {
 #pragma omp simd
-            for (int64_t o = lo; o < hi; ++o) dst[o] += src[o];
+            for (int64_t o = lo; o < hi; ++o) d[o] += s[o];
           } else {
-            for (int64_t o = lo; o < hi; ++o) dst[o * g.sw] += src[o];
+            for (int64_t o = lo; o < hi; ++o) d[o * g.sw] += s[o];
           }
         }
-      }
-    }
-  }
+      });
 }
 
 template <class T>
