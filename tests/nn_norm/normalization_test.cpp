@@ -132,6 +132,14 @@ TEST(BatchNormFunctional, OptionsFormMatchesTopLevelAndUpdatesRunningStats) {
       1e-5, 1e-5);
 }
 
+TEST(BatchNormFunctional, CumulativeMomentumIsTheModulesJob) {
+  EXPECT_THAT(error_of([] {
+                F::batch_norm(ones({4, 2}), zeros({2}), ones({2}),
+                              F::BatchNormFuncOptions().training(true).momentum(std::nullopt));
+              }),
+              HasSubstr("batch_norm: momentum must have a value when updating running statistics"));
+}
+
 TEST(BatchNormFunctional, TrainingWithoutRunningStatsUsesBatchStatistics) {
   manual_seed(4);
   Tensor x = randn({5, 3}, f64());
