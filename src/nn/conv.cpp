@@ -162,7 +162,11 @@ struct ConvWeight {
 Tensor conv_forward(const Tensor& x, const Tensor& w, const Tensor& b, const ConvGeom& g) {
   ConvForward op;
   op.g = g;
-  op.keep_cols = GradMode::is_enabled() && w.requires_grad();
+  // Keeping the columns saves one im2col in backward; above kMaxKeptCols elements (256 MB in
+  // float32) memory matters more and backward recomputes them.
+  constexpr int64_t kMaxKeptCols = int64_t{64} << 20;
+  op.keep_cols = GradMode::is_enabled() && w.requires_grad() &&
+                 g.n * g.c * g.kh * g.kw * g.ohw() <= kMaxKeptCols;
   return apply(std::move(op), x, w, b);
 }
 Tensor conv_transpose(const Tensor& dy, const Tensor& w, const Tensor& b, const ConvGeom& g) {
