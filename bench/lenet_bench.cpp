@@ -68,6 +68,40 @@ void BM_LeNetStep(benchmark::State& state) {
 }
 BENCHMARK(BM_LeNetStep)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 
+// The same network written with modules, as a libtorch user would (nn::Conv2d, nn::Linear).
+struct NetImpl : nn::Module {
+  NetImpl()
+      : conv1(register_module("conv1", nn::Conv2d(1, 10, 5))),
+        conv2(register_module("conv2", nn::Conv2d(10, 20, 5))),
+        fc1(register_module("fc1", nn::Linear(320, 50))),
+        fc2(register_module("fc2", nn::Linear(50, 10))) {}
+  Tensor forward(Tensor x) {
+    x = relu(max_pool2d(conv1(x), 2));
+    x = relu(max_pool2d(dropout(conv2(x), 0.5, is_training()), 2));
+    x = relu(fc1(x.view({-1, 320})));
+    x = dropout(x, 0.5, is_training());
+    return log_softmax(fc2(x), 1);
+  }
+  nn::Conv2d conv1, conv2;
+  nn::Linear fc1, fc2;
+};
+EMBER_MODULE(Net);
+
+void BM_LeNetModulesStep(benchmark::State& state) {
+  manual_seed(0);
+  Net net;
+  optim::SGD opt(net->parameters(), optim::SGDOptions(0.01).momentum(0.5));
+  Tensor input = randn({64, 1, 28, 28}), target = randint(0, 10, {64});
+  for (auto _ : state) {
+    opt.zero_grad();
+    Tensor loss = nll(net(input), target);
+    loss.backward();
+    opt.step();
+    benchmark::DoNotOptimize(loss.item<double>());
+  }
+}
+BENCHMARK(BM_LeNetModulesStep)->Unit(benchmark::kMillisecond);
+
 // The layers alone, forward or forward + backward (input gradient not needed for conv1).
 void BM_Conv1Forward(benchmark::State& state) {
   Tensor x = randn({64, 1, 28, 28}), w = randn({10, 1, 5, 5}), b = randn({10});
