@@ -14,6 +14,7 @@ installed (ctest SKIP_RETURN_CODE).
 import argparse
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -54,7 +55,8 @@ def build_libtorch(src, out, cxx):
     newest = max(os.path.getmtime(src), os.path.getmtime(header))
     if os.path.exists(out) and os.path.getmtime(out) > newest:
         return True
-    cmd = [cxx, "-std=c++17", "-O1", "-DEMBER_AGAINST_LIBTORCH", src, "-I", TORCH_INCLUDE,
+    launcher = [shutil.which("ccache")] if shutil.which("ccache") else []
+    cmd = launcher + [cxx, "-std=c++17", "-O1", "-DEMBER_AGAINST_LIBTORCH", src, "-I", TORCH_INCLUDE,
            "-o", out, "-ltorch", "-ltorch_cpu", "-lc10", "-pthread"]
     print("building against libtorch:", " ".join(cmd), flush=True)
     result = subprocess.run(cmd, capture_output=True, text=True)
