@@ -67,7 +67,7 @@ static Tensor cross_entropy(const Tensor& logits, const Tensor& target) {
 }
 
 int main(int argc, char** argv) {
-  int64_t epochs = 3;
+  int64_t epochs = 6;
   bool quick = false;
   fs::path out = "runs";
   for (int i = 1; i < argc; ++i) {
@@ -117,11 +117,13 @@ int main(int argc, char** argv) {
       data::DataLoaderOptions().batch_size(500));
 
   Net model;
-  optim::Adam adam(model->parameters(), optim::AdamOptions(1e-3));
+  optim::Adam adam(model->parameters(), optim::AdamOptions(2e-3));
+  const int64_t n_epochs = quick ? 1 : epochs;
+  optim::CosineAnnealingLR schedule(adam, /*T_max=*/n_epochs, /*eta_min=*/1e-4);
   train::Trainer trainer(
       model, adam, cross_entropy,
       train::TrainerOptions()
-          .epochs(quick ? 1 : epochs)
+          .epochs(n_epochs)
           .run_name("fashion_mnist")
           .runs_root(out)
           .monitor("val/accuracy")
@@ -130,8 +132,9 @@ int main(int argc, char** argv) {
                    {"batch_size", 64},
                    {"seed", 0}}));
   trainer.add_metric(train::Accuracy());
+  trainer.set_scheduler(schedule);
   std::cerr << "training " << model->name() << " on " << n_train << " Fashion-MNIST images ("
-            << n_val << " held out), " << (quick ? 1 : epochs) << " epoch(s)\n";
+            << n_val << " held out), " << n_epochs << " epoch(s)\n";
   const train::History history = trainer.fit(train, val);
 
   // Evaluate the best epoch's weights on the test set.

@@ -535,7 +535,7 @@ History Trainer::fit(const BatchSource& train, const BatchSource& val) {
       bar->close();
     }
     if (logger_) {
-      ScalarList scalars = {{"epoch", static_cast<double>(epoch)}};
+      ScalarList scalars;
       if (options_.log_every_n_steps() == 0) scalars.emplace_back("train/loss", logs["train/loss"]);
       for (const auto& [k, v] : logs)
         if ((k.rfind("train/", 0) == 0 && k != "train/loss") || k.rfind("val/", 0) == 0)
