@@ -1,16 +1,18 @@
 // `make demo`: a small convolutional network learns Fashion-MNIST with train::Trainer.
 //
-// conv 1→32 (3×3) → ReLU → max-pool 2 → conv 32→64 (3×3) → ReLU → max-pool 2 → dropout →
-// fc 1600→128 → ReLU → fc 128→10, trained with Adam on 55,000 training images (5,000 held out
-// for validation), then evaluated on the 10,000 test images with the best epoch's weights.
-// It prints a progress bar per epoch, `test accuracy: 0.xxxx`, and the run directory with its
-// HTML report and checkpoints.
+// conv 1→16 (3×3) → ReLU → max-pool 2 → conv 16→32 (3×3) → ReLU → max-pool 2 → dropout →
+// fc 800→128 → ReLU → fc 128→10 (110k parameters), trained with Adam (learning rate 2e-3,
+// cosine-annealed over the epochs) on 55,000 training images (5,000 held out for validation),
+// then evaluated on the 10,000 test images with the best epoch's weights. It prints a progress
+// bar per epoch, `test accuracy: 0.xxxx`, and the run directory with its HTML report and
+// checkpoints. About 0.907 after the default 6 epochs; ~5 s per epoch on an idle 2-core machine.
 //
-//   example_fashion_mnist [--epochs N] [--quick] [--out DIR]
-//     --epochs N   epochs to train (default 3)
-//     --quick      a few hundred steps on part of the data (the ctest); exits 1 if the test
-//                  accuracy stays below 0.65 (chance is 0.10)
-//     --out DIR    parent of the run directory (default runs)
+//   example_fashion_mnist [--epochs N] [--quick] [--out DIR] [--resume RUN_DIR]
+//     --epochs N        epochs to train (default 6; 1 with --quick)
+//     --quick           a few hundred steps on part of the data (the ctest); exits 1 if the
+//                       test accuracy stays below 0.65 (chance is 0.10)
+//     --out DIR         parent of the run directory (default runs)
+//     --resume RUN_DIR  continue an interrupted run from its last checkpoint
 //
 // The data set comes from scripts/install-datasets.sh (Debian's dataset-fashion-mnist package,
 // /usr/share/datasets/fashion-mnist). Without it the program says so and exits 77 (skipped).
@@ -67,19 +69,23 @@ static Tensor cross_entropy(const Tensor& logits, const Tensor& target) {
 }
 
 int main(int argc, char** argv) {
-  int64_t epochs = 6;
+  int64_t epochs = 0;  // 0: 6, or 1 with --quick
   bool quick = false;
   fs::path out = "runs";
+  fs::path resume;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--epochs" && i + 1 < argc) {
       epochs = std::atoll(argv[++i]);
     } else if (a == "--quick") {
       quick = true;
+    } else if (a == "--resume" && i + 1 < argc) {
+      resume = argv[++i];
     } else if (a == "--out" && i + 1 < argc) {
       out = argv[++i];
     } else {
-      std::cerr << "usage: " << argv[0] << " [--epochs N] [--quick] [--out DIR]\n";
+      std::cerr << "usage: " << argv[0]
+                << " [--epochs N] [--quick] [--out DIR] [--resume RUN_DIR]\n";
       return 2;
     }
   }
@@ -118,7 +124,7 @@ int main(int argc, char** argv) {
 
   Net model;
   optim::Adam adam(model->parameters(), optim::AdamOptions(2e-3));
-  const int64_t n_epochs = quick ? 1 : epochs;
+  const int64_t n_epochs = epochs > 0 ? epochs : quick ? 1 : 6;
   optim::CosineAnnealingLR schedule(adam, /*T_max=*/n_epochs, /*eta_min=*/1e-4);
   train::Trainer trainer(
       model, adam, cross_entropy,
@@ -133,6 +139,7 @@ int main(int argc, char** argv) {
                    {"seed", 0}}));
   trainer.add_metric(train::Accuracy());
   trainer.set_scheduler(schedule);
+  if (!resume.empty()) trainer.resume_from(resume);
   std::cerr << "training " << model->name() << " on " << n_train << " Fashion-MNIST images ("
             << n_val << " held out), " << n_epochs << " epoch(s)\n";
   const train::History history = trainer.fit(train, val);
