@@ -298,6 +298,15 @@ void Trainer::load_checkpoint(const fs::path& dir) {
 void Trainer::write_checkpoints(bool improved) {
   const fs::path root = checkpoint_dir();
   if (root.empty() || (!options_.save_last() && !(options_.save_best() && improved))) return;
+  try {
+    write_checkpoint_files(root, improved);
+  } catch (const fs::filesystem_error& e) {
+    throw Error("Trainer: cannot write the checkpoint of epoch " + std::to_string(state_.epoch) +
+                " in " + root.string() + ": " + e.what());
+  }
+}
+
+void Trainer::write_checkpoint_files(const fs::path& root, bool improved) {
   fs::create_directories(root);
   const std::string name = epoch_dir_name(state_.epoch);
   const fs::path tmp = root / (name + ".tmp");

@@ -564,6 +564,18 @@ TEST(Trainer, ErrorsAreEmberErrors) {
               ThrowsMessage<Error>(HasSubstr("already added")));
 }
 
+TEST(Trainer, AnUnwritableCheckpointDirectoryIsAnEmberError) {
+  TempDir dir;
+  std::ofstream(dir / "file") << "not a directory";
+  manual_seed(0);
+  nn::Linear model(1, 1);
+  optim::SGD sgd(model->parameters(), optim::SGDOptions(0.1));
+  train::Trainer trainer(model, sgd, mse, quiet().checkpoint_dir(dir / "file" / "ck"));
+  EXPECT_THAT([&] { trainer.fit(line_data()); },
+              ::testing::ThrowsMessage<Error>(
+                  HasSubstr("Trainer: cannot write the checkpoint of epoch 1 in")));
+}
+
 TEST(Trainer, ResumeRejectsAMismatchedSetup) {
   TempDir dir;
   {

@@ -291,6 +291,7 @@ class Trainer {
   void open_run();
   void load_checkpoint(const std::filesystem::path& dir);
   void write_checkpoints(bool improved);
+  void write_checkpoint_files(const std::filesystem::path& root, bool improved);
   double current_lr() const;
   std::map<std::string, double> run_epoch_train(const BatchSource& train, int64_t epoch,
                                                 History& history, ProgressBar* bar);
