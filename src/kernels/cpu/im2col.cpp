@@ -193,16 +193,14 @@ void conv2d_backward_weight(T* dw, const T* x, const T* dy, const ConvGeom& g, c
   const int64_t col_size = g.c * g.kh * g.kw * OHW;
   const bool direct = g.pointwise();
   const int nt = threads_for(g);
-  std::vector<std::vector<T>> partial(nt > 1 ? nt - 1 : 0);
-  std::fill(dw, dw + w_size, T(0));
+  // Each thread accumulates dwᵀ per group, (Kg, OCg) = cols · dyᵀ: OpenBLAS runs this shape
+  // faster than dy · colsᵀ when OCg is small (LeNet's 10 and 20 output channels: 20% on the
+  // first layer with its Haswell kernels). Transposed into dw and summed at the end.
+  std::vector<std::vector<T>> acc(nt, std::vector<T>());
 #pragma omp parallel num_threads(nt) if (nt > 1)
   {
-    const int t = omp_get_thread_num();
-    T* acc = dw;
-    if (t > 0) {
-      partial[t - 1].assign(w_size, T(0));
-      acc = partial[t - 1].data();
-    }
+    std::vector<T>& a = acc[omp_get_thread_num()];
+    a.assign(w_size, T(0));
     std::vector<T> buf(direct || all_cols ? 0 : col_size);
 #pragma omp for schedule(static)
     for (int64_t n = 0; n < g.n; ++n) {
@@ -215,14 +213,20 @@ void conv2d_backward_weight(T* dw, const T* x, const T* dy, const ConvGeom& g, c
         cols = buf.data();
       }
       for (int64_t k = 0; k < G; ++k)
-        gemm(false, true, OCg, Kg, OHW, T(1), dyn + k * OCg * OHW, OHW, cols + k * Kg * OHW, OHW,
-             T(1), acc + k * OCg * Kg, Kg);
+        gemm(false, true, Kg, OCg, OHW, T(1), cols + k * Kg * OHW, OHW, dyn + k * OCg * OHW, OHW,
+             T(1), a.data() + k * Kg * OCg, OCg);
     }
   }
-  for (const auto& p : partial) {
-    if (p.empty()) continue;
-#pragma omp simd
-    for (int64_t i = 0; i < w_size; ++i) dw[i] += p[i];
+  for (int64_t k = 0; k < G; ++k) {
+    for (int64_t o = 0; o < OCg; ++o) {
+      T* d = dw + (k * OCg + o) * Kg;
+      for (int64_t i = 0; i < Kg; ++i) {
+        T v = 0;
+        for (const auto& a : acc)
+          if (!a.empty()) v += a[(k * Kg + i) * OCg + o];
+        d[i] = v;
+      }
+    }
   }
 }
 

@@ -1,5 +1,5 @@
 // Pooling kernels (see pool.h). Planes are independent: OpenMP splits them when the whole
-// pooling reads at least kGrain elements. Window bounds follow PyTorch 1.13's CPU kernels
+// pooling does at least kPoolGrain element steps. Window bounds follow PyTorch 1.13's CPU kernels
 // (aten/src/ATen/native/cpu/{MaxPool,AvgPool,AdaptiveAvgPool}Kernel.cpp) so that indices, NaN
 // handling and divisors agree.
 #include "kernels/cpu/pool.h"
@@ -20,9 +20,14 @@
 namespace ember::kernels {
 namespace {
 
+// Element steps (window reads or scatter writes) below which pooling stays on one thread: about
+// 30 µs of work, a few fork/joins' worth on an idle machine, and far less than the cost of a
+// barrier that waits for a descheduled thread on a busy one.
+constexpr int64_t kPoolGrain = 4 * kGrain;
+
 template <class F>
 void for_planes(const PoolGeom& g, int64_t work_per_plane, F f) {
-  const bool par = g.planes > 1 && g.planes * work_per_plane >= kGrain && !omp_in_parallel();
+  const bool par = g.planes > 1 && g.planes * work_per_plane >= kPoolGrain && !omp_in_parallel();
 #pragma omp parallel for schedule(static) if (par)
   for (int64_t p = 0; p < g.planes; ++p) f(p);
 }
