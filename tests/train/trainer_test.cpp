@@ -472,6 +472,35 @@ TEST(Trainer, LogsStepsAndEpochsToTheRunDirectory) {
   EXPECT_TRUE(fs::exists(train::render_report(dir / "run")));
 }
 
+TEST(Trainer, LogsTheEpochLossWhenStepLoggingIsOffAndWritesNothingWithoutARunDirectory) {
+  TempDir dir;
+  {
+    Rig run(9);
+    run.trainer(quiet().epochs(2).run_dir(dir / "run").log_every_n_steps(0).save_best(false))
+        ->fit(run.train, run.val);
+  }
+  const train::RunRecord rec = train::read_run(dir / "run");
+  EXPECT_EQ(rec.scalars.at("train/loss").steps, (std::vector<int64_t>{6, 12}));
+  EXPECT_EQ(rec.scalars.count("grad_norm"), 0u);
+  EXPECT_TRUE(fs::is_symlink(dir / "run" / "checkpoints" / "last"));
+  EXPECT_FALSE(fs::exists(dir / "run" / "checkpoints" / "best"));
+
+  const fs::path cwd = fs::current_path();
+  fs::current_path(dir.path());
+  {
+    Rig run(9);
+    auto trainer = run.trainer(quiet().epochs(1));
+    trainer->fit(run.train, run.val);
+    EXPECT_TRUE(trainer->run_dir().empty());
+    EXPECT_TRUE(trainer->checkpoint_dir().empty());
+    EXPECT_EQ(trainer->logger(), nullptr);
+  }
+  fs::current_path(cwd);
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir.path())) names.push_back(e.path().filename());
+  EXPECT_EQ(names, std::vector<std::string>{"run"});
+}
+
 TEST(Trainer, PrintsOnePlainLinePerEpoch) {
   std::FILE* f = std::tmpfile();
   ASSERT_NE(f, nullptr);
