@@ -185,6 +185,13 @@ Tensor outer(const Tensor& a, const Tensor& b) {
               " and ", b.sizes());
   return a.unsqueeze(1) * b.unsqueeze(0);
 }
+Tensor einsum_ij_jk(const Tensor& a, const Tensor& b) {
+  EMBER_CHECK(a.dim() == 2 && b.dim() == 2, "einsum_ij_jk: expected 2-D tensors but got shapes ",
+              a.sizes(), " and ", b.sizes());
+  EMBER_CHECK(a.size(1) == b.size(0), "einsum_ij_jk: shapes ", a.sizes(), " and ", b.sizes(),
+              " cannot be multiplied (", a.size(1), " != ", b.size(0), ")");
+  return mm(a, b);
+}
 
 Tensor matmul(const Tensor& a, const Tensor& b) {
   const int64_t da = a.dim(), db = b.dim();

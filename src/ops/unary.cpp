@@ -1,4 +1,6 @@
 // Unary math (exp, log, tanh, sigmoid, relu, clamp, ...) and their backward formulas.
+#include <type_traits>
+
 #include "ops/inplace.h"
 
 namespace ember {
@@ -83,7 +85,8 @@ struct Relu {
   static constexpr const char* name = "ReluBackward0";
   SavedTensor result;
   Tensor forward(const Tensor& x) {
-    return map_numeric(x, "relu", [](auto v) -> decltype(v) { return v > 0 ? v : 0; });
+    // `v <= 0` is false for NaN, which passes through as in PyTorch.
+    return map_numeric(x, "relu", [](auto v) -> decltype(v) { return v <= 0 ? 0 : v; });
   }
   variable_list backward(const Tensor& g, const Node&) {
     Tensor r = result.unpack();
@@ -219,8 +222,37 @@ Tensor clamp(const Tensor& x, std::optional<Scalar> min, std::optional<Scalar> m
 }
 Tensor clamp_min(const Tensor& x, const Scalar& min) { return clamp(x, min, std::nullopt); }
 Tensor clamp_max(const Tensor& x, const Scalar& max) { return clamp(x, std::nullopt, max); }
-Tensor remainder(const Tensor& x, const Scalar& s) { return x - floor(x / s) * s; }
-Tensor fmod(const Tensor& x, const Scalar& s) { return x - trunc(x / s) * s; }
+// Integer tensors with integer divisors stay integers (PyTorch's type promotion); the float
+// formulas have gradient 1 with respect to x, as floor and trunc have gradient 0.
+Tensor remainder(const Tensor& x, const Scalar& s) {
+  if (is_integral(x.scalar_type()) && s.is_integral()) {
+    const int64_t d = s.toLong();
+    EMBER_CHECK(d != 0, "remainder: ZeroDivisionError (integer division by zero)");
+    return map_numeric(x, "remainder", [d](auto v) -> decltype(v) {
+      using T = decltype(v);
+      if constexpr (std::is_integral_v<T>) {
+        const int64_t r = static_cast<int64_t>(v) % d;
+        return static_cast<T>(r != 0 && ((r < 0) != (d < 0)) ? r + d : r);
+      } else {
+        return v;  // not reached: x is integral
+      }
+    });
+  }
+  return x - floor(x / s) * s;
+}
+Tensor fmod(const Tensor& x, const Scalar& s) {
+  if (is_integral(x.scalar_type()) && s.is_integral()) {
+    const int64_t d = s.toLong();
+    EMBER_CHECK(d != 0, "fmod: ZeroDivisionError (integer division by zero)");
+    return map_numeric(x, "fmod", [d](auto v) -> decltype(v) {
+      if constexpr (std::is_integral_v<decltype(v)>)
+        return static_cast<decltype(v)>(static_cast<int64_t>(v) % d);
+      else
+        return v;  // not reached: x is integral
+    });
+  }
+  return x - trunc(x / s) * s;
+}
 
 // ---- in-place unary: computed out of place, written back --------------------------------------
 namespace {
