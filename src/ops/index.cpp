@@ -486,13 +486,16 @@ Tensor& Tensor::index_put_(ArrayRef<indexing::TensorIndex> indices, const Tensor
   for (auto s : f.index_shape) full.push_back(s);
   for (int64_t d = f.dim + 1; d < f.t.dim(); ++d) full.push_back(f.t.size(d));
   Tensor vv = v.to(scalar_type()).expand(full).reshape(vshape);
-  const bool is_view = !(f.t.impl() == impl()) && f.t.impl()->storage() == impl()->storage();
   if (GradMode::is_enabled() && (requires_grad() || v.requires_grad())) {
-    EMBER_CHECK(!is_view && f.t.sizes() == sizes(),
+    // Several tensor indices (or an n-D mask) fold their dims into one: done on a copy, whose
+    // fold is undone by the final view.
+    EMBER_CHECK(r.is_same(*this),
                 "index_put_: under autograd, only tensor "
                 "indices on a tensor's own dims are supported (no slices before them)");
     check_inplace_allowed(*this, "index_put_");
-    Tensor result = apply(IndexCopy{f.dim, f.linear}, this->clone(), vv);
+    const int64_t last = f.dim + static_cast<int64_t>(adv.size()) - 1;
+    Tensor result =
+        apply(IndexCopy{f.dim, f.linear}, this->clone().flatten(f.dim, last), vv).view(sizes());
     rebase_history(*this, result);
     return *this;
   }
