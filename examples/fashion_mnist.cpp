@@ -48,9 +48,9 @@ struct NetImpl : nn::Module {
         fc2(register_module("fc2", nn::Linear(128, 10))) {}
 
   Tensor forward(Tensor x) {                 // (B, 1, 28, 28)
-    x = max_pool2d(relu(conv1(x)), {2, 2});  // (B, 32, 13, 13)
-    x = max_pool2d(relu(conv2(x)), {2, 2});  // (B, 64, 5, 5)
-    x = dropout(x.flatten(1));               // (B, 1600)
+    x = max_pool2d(relu(conv1(x)), {2, 2});  // (B, 16, 13, 13)
+    x = max_pool2d(relu(conv2(x)), {2, 2});  // (B, 32, 5, 5)
+    x = dropout(x.flatten(1));               // (B, 800)
     return fc2(relu(fc1(x)));                // (B, 10) logits
   }
 
