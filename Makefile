@@ -5,10 +5,12 @@ CMAKE_FLAGS ?= -DPython3_EXECUTABLE=/usr/bin/python3
 
 .PHONY: deps configure build demo test bench bench-micro format format-check asan clean install
 
-# Packages (apt), then the real data sets the tests and examples read (npm + a Debian .deb).
+# Packages (apt), the real data sets the tests and examples read (npm + a Debian .deb), and
+# headless Chromium for the report screenshot test.
 deps:
 	@scripts/install-deps.sh
 	@scripts/install-datasets.sh
+	@scripts/install-report-deps.sh
 
 configure: deps
 	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) > /dev/null
