@@ -3,8 +3,10 @@
 // Fisher–Yates) so that manual_seed(s) reproduces PyTorch's numbers.
 #include "ember/tensor/factories.h"
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
+#include <numeric>
 
 #include "ember/autograd/grad_mode.h"
 #include "ops/iter.h"
@@ -70,29 +72,44 @@ void normal_fill(T* data, int64_t n, T mean, T std, Generator& g) {
   }
 }
 
+// Calls fill(p, n) on `t`'s elements in memory order, the order PyTorch's TensorIterator gives a
+// fresh strided output: through a view with dims sorted by decreasing stride (contiguous for
+// permuted dense layouts), or a contiguous buffer copied back.
+template <class T, class F>
+void fill_in_memory_order(const Tensor& t, F fill) {
+  Tensor m = t.detach();
+  if (!m.is_contiguous()) {
+    std::vector<int64_t> perm(static_cast<size_t>(m.dim()));
+    std::iota(perm.begin(), perm.end(), int64_t(0));
+    std::stable_sort(perm.begin(), perm.end(),
+                     [&](int64_t a, int64_t b) { return m.stride(a) > m.stride(b); });
+    m = m.permute(perm);
+  }
+  Tensor c = m.is_contiguous() ? m : new_empty(m.sizes(), m.scalar_type());
+  fill(c.data_ptr<T>(), c.numel());
+  if (!c.is_same(m)) m.copy_(c);
+}
+
 void fill_normal(Tensor& t, double mean, double std, Generator& g) {
   EMBER_DISPATCH_FLOATING(t.scalar_type(), "normal_", [&] {
     const int64_t n = t.numel();
     if (n >= 16 && t.is_contiguous()) {
       normal_fill<scalar_t>(t.data_ptr<scalar_t>(), n, static_cast<scalar_t>(mean),
                             static_cast<scalar_t>(std), g);
-    } else {
-      Tensor c = t.is_contiguous() ? t : empty_like(t);
-      scalar_t* p = c.data_ptr<scalar_t>();
-      for (int64_t i = 0; i < n; ++i) p[i] = static_cast<scalar_t>(normal_double(g, mean, std));
-      if (!t.is_contiguous()) t.copy_(c);
+    } else {  // PyTorch's serial path: one Box-Muller normal (with its cached spare) at a time
+      fill_in_memory_order<scalar_t>(t, [&](scalar_t* p, int64_t m) {
+        for (int64_t i = 0; i < m; ++i) p[i] = static_cast<scalar_t>(normal_double(g, mean, std));
+      });
     }
   });
 }
 
 void fill_uniform(Tensor& t, double from, double to, Generator& g) {
   EMBER_DISPATCH_FLOATING(t.scalar_type(), "uniform_", [&] {
-    Tensor c = t.is_contiguous() ? t : empty_like(t);
-    scalar_t* p = c.data_ptr<scalar_t>();
-    const int64_t n = t.numel();
-    for (int64_t i = 0; i < n; ++i)
-      p[i] = uniform_real<scalar_t>(g, static_cast<scalar_t>(from), static_cast<scalar_t>(to));
-    if (!t.is_contiguous()) t.copy_(c);
+    fill_in_memory_order<scalar_t>(t, [&](scalar_t* p, int64_t n) {
+      for (int64_t i = 0; i < n; ++i)
+        p[i] = uniform_real<scalar_t>(g, static_cast<scalar_t>(from), static_cast<scalar_t>(to));
+    });
   });
 }
 
@@ -101,15 +118,14 @@ void fill_randint(Tensor& t, int64_t low, int64_t high, Generator& g) {
               " >= to=", high);
   const uint64_t range = static_cast<uint64_t>(high) - static_cast<uint64_t>(low);
   EMBER_DISPATCH_ALL(t.scalar_type(), "randint", [&] {
-    Tensor c = t.is_contiguous() ? t : empty_like(t);
-    scalar_t* p = c.data_ptr<scalar_t>();
     const bool wide = range >= (uint64_t(1) << 32) &&
                       (std::is_same_v<scalar_t, int64_t> || std::is_floating_point_v<scalar_t>);
-    for (int64_t i = 0; i < t.numel(); ++i) {
-      const uint64_t v = wide ? g.random64() : g.random();
-      p[i] = static_cast<scalar_t>(static_cast<int64_t>(v % range) + low);
-    }
-    if (!t.is_contiguous()) t.copy_(c);
+    fill_in_memory_order<scalar_t>(t, [&](scalar_t* p, int64_t n) {
+      for (int64_t i = 0; i < n; ++i) {
+        const uint64_t v = wide ? g.random64() : g.random();
+        p[i] = static_cast<scalar_t>(static_cast<int64_t>(v % range) + low);
+      }
+    });
   });
 }
 }  // namespace
@@ -168,7 +184,9 @@ Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step, const 
       const int64_t is = start.toLong(), ist = step.toLong();
       for (int64_t i = 0; i < n; ++i) p[i] = static_cast<scalar_t>(is + i * ist);
     } else {
-      for (int64_t i = 0; i < n; ++i) p[i] = static_cast<scalar_t>(s + static_cast<double>(i) * st);
+      // PyTorch's kernel: start + step * i in double, which its build contracts to an FMA.
+      for (int64_t i = 0; i < n; ++i)
+        p[i] = static_cast<scalar_t>(std::fma(st, static_cast<double>(i), s));
     }
   });
   return finish(r, o);
@@ -177,15 +195,21 @@ Tensor linspace(const Scalar& start, const Scalar& end, int64_t steps, const Ten
   EMBER_CHECK(steps >= 0, "linspace: number of steps must be non-negative, got ", steps);
   const ScalarType t = o.dtype();
   Tensor r = new_empty({steps}, t);
-  const double s = start.toDouble(), e = end.toDouble();
-  const double step = steps > 1 ? (e - s) / static_cast<double>(steps - 1) : 0;
   const int64_t half = steps / 2;
   EMBER_DISPATCH_ALL(t, "linspace", [&] {
+    // As PyTorch's CPU kernel: start, end and step in the output type (double for integers), the
+    // first half counting up from start and the second half down from end, each a fused
+    // multiply-add in PyTorch's build. (Outputs of >= 2 SIMD vectors take PyTorch's vector path,
+    // whose rounding depends on the CPU; this is its scalar path.)
+    using step_t = std::conditional_t<std::is_integral_v<scalar_t>, double, scalar_t>;
+    const auto s = static_cast<step_t>(start.to<scalar_t>());
+    const auto e = static_cast<step_t>(end.to<scalar_t>());
+    const step_t step = steps > 1 ? (e - s) / static_cast<step_t>(steps - 1) : step_t(0);
     scalar_t* p = r.data_ptr<scalar_t>();
-    // As PyTorch: the first half counts up from start, the second half down from end.
     for (int64_t i = 0; i < steps; ++i)
-      p[i] = static_cast<scalar_t>(i < half ? s + step * static_cast<double>(i)
-                                            : e - step * static_cast<double>(steps - i - 1));
+      p[i] =
+          static_cast<scalar_t>(i < half ? std::fma(step, static_cast<step_t>(i), s)
+                                         : std::fma(-step, static_cast<step_t>(steps - i - 1), e));
   });
   return finish(r, o);
 }
@@ -351,9 +375,9 @@ Tensor from_blob(void* data, IntArrayRef sizes, const std::function<void(void*)>
 
 // ---- tensor(...) ------------------------------------------------------------------------------
 detail::ListInit::ListInit(std::initializer_list<ListInit> l) {
-  if (l.size() == 0) {
+  if (l.size() == 0) {  // `{}`: a zero-size dim of the default dtype, as libtorch
     shape_ = {0};
-    empty_ = true;
+    type_ = get_default_dtype();
     return;
   }
   const ListInit& first = *l.begin();
@@ -369,19 +393,29 @@ detail::ListInit::ListInit(std::initializer_list<ListInit> l) {
   }
 }
 
-Tensor detail::tensor_from_doubles(const std::vector<double>& v, IntArrayRef shape, ScalarType t,
-                                   const TensorOptions& o) {
-  Tensor r = new_empty(shape, t);
-  EMBER_DISPATCH_ALL(t, "tensor", [&] {
-    scalar_t* p = r.data_ptr<scalar_t>();
-    for (size_t i = 0; i < v.size(); ++i) p[i] = static_cast<scalar_t>(v[i]);
+Tensor detail::tensor_from_data(const void* data, ScalarType src, int64_t n, ScalarType dst,
+                                const TensorOptions& o) {
+  Tensor r = new_empty({n}, dst);
+  EMBER_DISPATCH_ALL(dst, "tensor", [&] {
+    using dst_t = scalar_t;
+    dst_t* p = r.data_ptr<dst_t>();
+    EMBER_DISPATCH_ALL(src, "tensor", [&] {
+      const scalar_t* q = static_cast<const scalar_t*>(data);
+      for (int64_t i = 0; i < n; ++i) p[i] = static_cast<dst_t>(q[i]);
+    });
   });
   return finish(r, o);
 }
 
 Tensor tensor(detail::ListInit values, const TensorOptions& o) {
-  return detail::tensor_from_doubles(values.values(), values.shape(),
-                                     o.has_dtype() ? o.dtype() : values.inferred_dtype(), o);
+  const ScalarType t = o.has_dtype() ? o.dtype() : values.inferred_dtype();
+  Tensor r = new_empty(values.shape(), t);
+  const std::vector<Scalar>& v = values.values();
+  EMBER_DISPATCH_ALL(t, "tensor", [&] {
+    scalar_t* p = r.data_ptr<scalar_t>();
+    for (size_t i = 0; i < v.size(); ++i) p[i] = v[i].to<scalar_t>();
+  });
+  return finish(r, o);
 }
 
 Tensor scalar_tensor(const Scalar& v, const TensorOptions& o) {

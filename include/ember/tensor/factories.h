@@ -51,55 +51,75 @@ Tensor from_blob(void* data, IntArrayRef sizes, const std::function<void(void*)>
 
 // ---- tensor(...) from values and nested braced lists ----------------------------------------
 namespace detail {
-/// A nested initializer list of numbers flattened with its shape and the dtype libtorch infers:
-/// bool → kBool, integers → kLong, floating → the default dtype (kFloat).
+/// A nested initializer list of numbers flattened with its shape and the dtype libtorch infers
+/// (torch/detail/TensorDataContainer.h, compute_desired_dtype): bool → kBool, uint8 → kByte,
+/// other integers → kLong, floating → the default dtype. Values are kept as Scalars so int64
+/// values beyond 2^53 stay exact. (libtorch rejects lists mixing C++ types; ember promotes.)
 class ListInit {
  public:
   template <class T, std::enable_if_t<std::is_arithmetic_v<T>, int> = 0>
   ListInit(T v) : is_scalar_(true) {  // NOLINT
-    values_.push_back(static_cast<double>(v));
-    type_ = std::is_same_v<T, bool> ? kBool : std::is_integral_v<T> ? kLong : get_default_dtype();
+    if constexpr (std::is_same_v<T, bool>) {
+      values_.emplace_back(v);
+      type_ = kBool;
+    } else if constexpr (std::is_integral_v<T>) {
+      values_.emplace_back(static_cast<int64_t>(v));
+      type_ = std::is_same_v<T, uint8_t> ? kByte : kLong;
+    } else {
+      values_.emplace_back(static_cast<double>(v));
+      type_ = get_default_dtype();
+    }
   }
   ListInit(std::initializer_list<ListInit> l);  // NOLINT
   ScalarType inferred_dtype() const { return type_; }
   const std::vector<int64_t>& shape() const { return shape_; }
-  const std::vector<double>& values() const { return values_; }
+  const std::vector<Scalar>& values() const { return values_; }
 
  private:
-  std::vector<double> values_;
+  std::vector<Scalar> values_;
   std::vector<int64_t> shape_;
   ScalarType type_ = kFloat;
   bool is_scalar_ = false;
-  bool empty_ = false;
+};
+
+/// A 1-D tensor of dtype `dst` from `n` values of dtype `src` at `data` (converted, copied).
+Tensor tensor_from_data(const void* data, ScalarType src, int64_t n, ScalarType dst,
+                        const TensorOptions& o);
+template <class T>
+concept HasScalarType = requires {
+  CppTypeToScalarType<T>::value;
 };
 }  // namespace detail
 
 Tensor tensor(detail::ListInit values, const TensorOptions& o = {});
+/// From a std::vector, with libtorch's dtype: bool → kBool, uint8 → kByte, other integers →
+/// kLong, floating → the default dtype (so std::vector<double> gives kFloat, as in libtorch).
 template <class T, std::enable_if_t<std::is_arithmetic_v<T>, int> = 0>
-Tensor tensor(const std::vector<T>& values, const TensorOptions& o = {});
+Tensor tensor(const std::vector<T>& values, const TensorOptions& o = {}) {
+  const ScalarType inferred = std::is_same_v<T, bool>       ? kBool
+                              : std::is_floating_point_v<T> ? get_default_dtype()
+                              : std::is_same_v<T, uint8_t>  ? kByte
+                                                            : kLong;
+  const ScalarType dst = o.has_dtype() ? o.dtype() : inferred;
+  const auto n = static_cast<int64_t>(values.size());
+  if constexpr (std::is_same_v<T, bool>) {  // std::vector<bool> is a bit field
+    std::vector<uint8_t> b(values.begin(), values.end());
+    return detail::tensor_from_data(b.data(), kBool, n, dst, o);
+  } else if constexpr (detail::HasScalarType<T>) {
+    return detail::tensor_from_data(values.data(), CppTypeToScalarType<T>::value, n, dst, o);
+  } else if constexpr (std::is_integral_v<T>) {
+    std::vector<int64_t> v(values.begin(), values.end());
+    return detail::tensor_from_data(v.data(), kLong, n, dst, o);
+  } else {
+    std::vector<double> v(values.begin(), values.end());
+    return detail::tensor_from_data(v.data(), kDouble, n, dst, o);
+  }
+}
 template <class T, std::enable_if_t<std::is_arithmetic_v<T>, int> = 0>
 Tensor tensor(ArrayRef<T> values, const TensorOptions& o = {}) {
   return tensor(values.vec(), o);
 }
 /// A 0-dim tensor holding one value (torch::scalar_tensor).
 Tensor scalar_tensor(const Scalar& v, const TensorOptions& o = {});
-
-namespace detail {
-Tensor tensor_from_doubles(const std::vector<double>& v, IntArrayRef shape, ScalarType t,
-                           const TensorOptions& o);
-}
-template <class T, std::enable_if_t<std::is_arithmetic_v<T>, int>>
-Tensor tensor(const std::vector<T>& values, const TensorOptions& o) {
-  constexpr ScalarType inferred =
-      std::is_same_v<T, bool> ? kBool
-      : std::is_floating_point_v<T>
-          ? CppTypeToScalarType<std::conditional_t<std::is_same_v<T, float>, float, double>>::value
-      : std::is_same_v<T, int32_t> ? kInt
-      : std::is_same_v<T, uint8_t> ? kByte
-                                   : kLong;
-  std::vector<double> d(values.begin(), values.end());
-  return detail::tensor_from_doubles(d, {static_cast<int64_t>(values.size())},
-                                     o.has_dtype() ? o.dtype() : inferred, o);
-}
 
 }  // namespace ember
