@@ -11,8 +11,8 @@
 
 namespace ember::testing {
 
-/// float32 + requires_grad. (Spelled out because ones({n}) currently defaults to kLong: see the
-/// report on src/tensor/factories.cpp.)
+/// float32 + requires_grad. (ones({n}) already defaults to kFloat like libtorch, checked in
+/// tests/tensor/factories_test.cpp; the dtype is spelled out for clarity.)
 inline TensorOptions rg() { return dtype(kFloat).requires_grad(true); }
 
 /// The values of a tensor as doubles (row-major).
