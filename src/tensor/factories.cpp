@@ -55,7 +55,9 @@ void normal_fill_16(T* data, T mean, T std) {
     const T u1 = 1 - data[j];
     const T u2 = data[j + 8];
     const T radius = std::sqrt(-2 * std::log(u1));
-    const T theta = 2.0f * std::numbers::pi * u2;
+    // 2π rounded to T, times u2 in T: PyTorch's AVX2 kernel (the one x86-64 builds run) for
+    // float; for double the same as its generic kernel.
+    const T theta = static_cast<T>(2.0 * std::numbers::pi) * u2;
     data[j] = radius * std::cos(theta) * std + mean;
     data[j + 8] = radius * std::sin(theta) * std + mean;
   }
@@ -322,10 +324,9 @@ Tensor& Tensor::uniform_(double from, double to) {
 Tensor& Tensor::bernoulli_(double p) {
   Generator& g = default_generator();
   EMBER_DISPATCH_ALL(scalar_type(), "bernoulli_", [&] {
-    Tensor c = is_contiguous() ? *this : empty_like(*this);
-    scalar_t* o = c.data_ptr<scalar_t>();
-    for (int64_t i = 0; i < numel(); ++i) o[i] = uniform_real<double>(g, 0, 1) < p ? 1 : 0;
-    if (!is_contiguous()) copy_(c);
+    fill_in_memory_order<scalar_t>(*this, [&](scalar_t* o, int64_t n) {
+      for (int64_t i = 0; i < n; ++i) o[i] = uniform_real<double>(g, 0, 1) < p ? 1 : 0;
+    });
   });
   impl()->storage()->bump_version();
   return *this;
@@ -342,17 +343,61 @@ TensorOptions like(const Tensor& t, const TensorOptions& o) {
   if (!o.has_dtype()) r = r.dtype(t.scalar_type());
   return r;
 }
-}  // namespace
-Tensor empty_like(const Tensor& t, const TensorOptions& o) { return empty(t.sizes(), like(t, o)); }
-Tensor zeros_like(const Tensor& t, const TensorOptions& o) { return zeros(t.sizes(), like(t, o)); }
-Tensor ones_like(const Tensor& t, const TensorOptions& o) { return ones(t.sizes(), like(t, o)); }
-Tensor full_like(const Tensor& t, const Scalar& v, const TensorOptions& o) {
-  return full(t.sizes(), v, like(t, o));
+
+// PyTorch's memory_format=preserve: strides whose dims, sorted by stride (size-1 dims aside),
+// tile memory without gaps or overlaps are kept by the *_like factories (and so their random
+// draws land in the same memory order).
+bool non_overlapping_and_dense(const Tensor& t) {
+  std::vector<int64_t> perm;
+  for (int64_t d = 0; d < t.dim(); ++d)
+    if (t.size(d) != 1) perm.push_back(d);
+  std::stable_sort(perm.begin(), perm.end(),
+                   [&](int64_t a, int64_t b) { return t.stride(a) < t.stride(b); });
+  int64_t expected = 1;
+  for (int64_t d : perm) {
+    if (t.stride(d) != expected) return false;
+    expected *= t.size(d);
+  }
+  return true;
 }
-Tensor rand_like(const Tensor& t, const TensorOptions& o) { return rand(t.sizes(), like(t, o)); }
-Tensor randn_like(const Tensor& t, const TensorOptions& o) { return randn(t.sizes(), like(t, o)); }
+}  // namespace
+Tensor empty_like(const Tensor& t, const TensorOptions& o) {
+  const TensorOptions lo = like(t, o);
+  if (t.is_contiguous() || !non_overlapping_and_dense(t)) return empty(t.sizes(), lo);
+  auto storage = intrusive_ptr<StorageImpl>::make(t.numel() * element_size(lo.dtype()));
+  return finish(Tensor(intrusive_ptr<TensorImpl>::make(std::move(storage), lo.dtype(), t.sizes(),
+                                                       t.strides(), 0)),
+                lo);
+}
+namespace {
+// An empty_like result filled by `fill` before requires_grad is set.
+template <class F>
+Tensor filled_like(const Tensor& t, const TensorOptions& o, F fill) {
+  Tensor r = empty_like(t, like(t, o).requires_grad(false));
+  {
+    NoGradGuard g;
+    fill(r);
+  }
+  return finish(r, o);
+}
+}  // namespace
+Tensor zeros_like(const Tensor& t, const TensorOptions& o) {
+  return filled_like(t, o, [](Tensor& r) { r.zero_(); });
+}
+Tensor ones_like(const Tensor& t, const TensorOptions& o) {
+  return filled_like(t, o, [](Tensor& r) { r.fill_(1); });
+}
+Tensor full_like(const Tensor& t, const Scalar& v, const TensorOptions& o) {
+  return filled_like(t, o, [&](Tensor& r) { r.fill_(v); });
+}
+Tensor rand_like(const Tensor& t, const TensorOptions& o) {
+  return filled_like(t, o, [](Tensor& r) { fill_uniform(r, 0, 1, default_generator()); });
+}
+Tensor randn_like(const Tensor& t, const TensorOptions& o) {
+  return filled_like(t, o, [](Tensor& r) { fill_normal(r, 0, 1, default_generator()); });
+}
 Tensor randint_like(const Tensor& t, int64_t low, int64_t high, const TensorOptions& o) {
-  return randint(low, high, t.sizes(), like(t, o));
+  return filled_like(t, o, [&](Tensor& r) { fill_randint(r, low, high, default_generator()); });
 }
 
 Tensor from_blob(void* data, IntArrayRef sizes, const TensorOptions& o) {

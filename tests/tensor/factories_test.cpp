@@ -179,6 +179,25 @@ TEST(Factories, LikeFactoriesKeepShapeAndDtype) {
   for (double v : values(r)) EXPECT_TRUE(v == 5 || v == 6) << v;
 }
 
+TEST(Factories, LikeFactoriesPreserveDenseStridesLikePyTorch) {
+  const auto& g = golden()["like"];
+  Tensor xt = zeros({2, 3}).t();
+  EXPECT_EQ(strides_of(empty_like(xt)), g["strides_t"].get<std::vector<int64_t>>());
+  for (const Tensor& t : {zeros_like(xt), ones_like(xt), full_like(xt, 2), rand_like(xt)})
+    EXPECT_EQ(strides_of(t), g["strides_t"].get<std::vector<int64_t>>());
+  EXPECT_EQ(strides_of(empty_like(zeros({4, 6}).slice(1, 0, 6, 2))),
+            g["strides_sliced"].get<std::vector<int64_t>>());
+  EXPECT_EQ(strides_of(empty_like(zeros({3, 1}).expand({3, 4}))),
+            g["strides_expanded"].get<std::vector<int64_t>>());
+  expect_values(ones_like(xt), std::vector<double>(6, 1.0));
+  manual_seed(4);
+  Tensor r = rand_like(xt);
+  Tensor n = randn_like(xt);
+  expect_values(r, g["rand_like_t"].get<std::vector<double>>(), 0);
+  expect_values(n, g["randn_like_t"].get<std::vector<double>>(), 1e-6);
+  EXPECT_TRUE(zeros_like(xt, requires_grad()).requires_grad());
+}
+
 TEST(Factories, OptionsHelpers) {
   TensorOptions o = dtype(kDouble).requires_grad(true);
   EXPECT_EQ(o.dtype(), kDouble);

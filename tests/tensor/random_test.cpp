@@ -46,6 +46,13 @@ TEST(Random, SequencesMatchPyTorch) {
   }
 }
 
+TEST(Random, FreshGeneratorMatchesPyTorchsDefaultSeed) {
+  const auto& f = golden()["rng_fresh"];
+  Generator g;
+  EXPECT_EQ(g.current_seed(), f["seed"].get<uint64_t>());
+  EXPECT_EQ(values(rand({4}, g)), f["rand"].get<std::vector<double>>());
+}
+
 TEST(Random, ManualSeedReproduces) {
   manual_seed(7);
   Tensor a = rand({10}), b = randn({5, 4}), c = randint(0, 100, {6}), d = randperm(8);

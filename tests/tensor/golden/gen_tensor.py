@@ -39,7 +39,10 @@ def rng_sequence(seed):
         res.append({"op": name, "shape": shape, "dtype": dtype, "values": flat(t)})
     return {"seed": seed, "steps": res}
 
-out["rng"] = [rng_sequence(s) for s in (0, 42, 123456789)]
+out["rng"] = [rng_sequence(s) for s in (0, 42, 123456789, (1 << 32) + 5)]
+# A fresh generator (seed 67280421310721) without manual_seed.
+g = torch.Generator()
+out["rng_fresh"] = {"seed": g.initial_seed(), "rand": flat(torch.rand(4, generator=g))}
 
 # In-place fills of non-contiguous tensors draw in memory order (TensorIterator's order).
 def noncontiguous(name, f):
@@ -51,6 +54,14 @@ out["rng_noncontiguous"] = [
     noncontiguous("normal_", lambda: torch.empty(4, 5).t().normal_()),
     noncontiguous("random_", lambda: torch.empty(2, 3, dtype=torch.int64).t().random_(0, 10)),
 ]
+
+# *_like factories keep the strides of dense inputs (memory_format=preserve); draws follow memory.
+xt = torch.zeros(2, 3).t()
+torch.manual_seed(4)
+out["like"] = {"strides_t": list(torch.empty_like(xt).stride()),
+               "strides_sliced": list(torch.empty_like(torch.zeros(4, 6)[:, ::2]).stride()),
+               "strides_expanded": list(torch.empty_like(torch.zeros(3, 1).expand(3, 4)).stride()),
+               "rand_like_t": flat(torch.rand_like(xt)), "randn_like_t": flat(torch.randn_like(xt))}
 
 # ---- promotion -------------------------------------------------------------------------------
 out["promote_types"] = [[dt(a), dt(b), dt(torch.promote_types(a, b))]
