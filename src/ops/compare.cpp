@@ -142,11 +142,14 @@ Tensor where(const Tensor& c, const Scalar& a, const Tensor& b) {
 Tensor masked_fill(const Tensor& x, const Tensor& mask, const Scalar& v) {
   EMBER_CHECK(mask.scalar_type() == kBool, "masked_fill: expected a bool mask but got ",
               mask.scalar_type());
-  Tensor r = where(mask, scalar_tensor(v, x.scalar_type()), x);
-  if (r.sizes() != x.sizes()) r = r.expand(x.sizes());  // mask may not broadcast x up
-  return r;
+  broadcast_shape(x.sizes(), mask.sizes(), "masked_fill");  // names this op on a mismatch
+  // Out of place, as in PyTorch, the result has the broadcast shape of x and mask.
+  return where(mask, scalar_tensor(v, x.scalar_type()), x);
 }
 Tensor& Tensor::masked_fill_(const Tensor& mask, const Scalar& v) {
+  EMBER_CHECK(IntArrayRef(broadcast_shape(sizes(), mask.sizes(), "masked_fill_")) == sizes(),
+              "masked_fill_: mask of shape ", mask.sizes(), " would broadcast self of shape ",
+              sizes(), " up");
   return inplace(
       *this, false, "masked_fill_", [&](const Tensor& s) { return ember::masked_fill(s, mask, v); },
       [&] { rebase_history(*this, ember::masked_fill(*this, mask, v)); });

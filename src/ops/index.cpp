@@ -421,12 +421,12 @@ struct Folded {
   Tensor linear;
   DimVector index_shape;
 };
-Folded fold(const Tensor& r, std::vector<std::pair<int64_t, Tensor>>& adv) {
+Folded fold(const Tensor& r, std::vector<std::pair<int64_t, Tensor>>& adv, const char* op) {
   for (size_t k = 1; k < adv.size(); ++k)
-    EMBER_CHECK(adv[k].first == adv[k - 1].first + 1,
-                "index: advanced (tensor) indices must be "
-                "adjacent in ember; got tensor indices at dims ",
-                adv[k - 1].first, " and ", adv[k].first);
+    EMBER_CHECK(
+        adv[k].first == adv[k - 1].first + 1, op,
+        ": advanced (tensor) indices must be adjacent in ember; got tensor indices at dims ",
+        adv[k - 1].first, " and ", adv[k].first);
   std::vector<Tensor> idx;
   for (auto& a : adv) idx.push_back(a.second);
   idx = broadcast_tensors(idx);
@@ -436,9 +436,11 @@ Folded fold(const Tensor& r, std::vector<std::pair<int64_t, Tensor>>& adv) {
   for (int64_t k = static_cast<int64_t>(idx.size()) - 1; k >= 0; --k) {
     const int64_t size = r.size(d0 + k);
     Tensor i = idx[k];
-    EMBER_CHECK(
-        i.numel() == 0 || (i.min().item<int64_t>() >= -size && i.max().item<int64_t>() < size),
-        "index: index out of range for dimension ", d0 + k, " with size ", size);
+    if (i.numel() > 0) {
+      const int64_t lo = i.min().item<int64_t>(), hi = i.max().item<int64_t>();
+      EMBER_CHECK(lo >= -size && hi < size, op, ": index ", lo < -size ? lo : hi,
+                  " is out of bounds for dimension ", d0 + k, " with size ", size);
+    }
     i = where(i < 0, i + size, i);
     lin = lin.defined() ? lin + i * stride : i * stride;
     stride *= size;
@@ -452,7 +454,7 @@ Tensor Tensor::index(ArrayRef<indexing::TensorIndex> indices) const {
   std::vector<std::pair<int64_t, Tensor>> adv;
   Tensor r = apply_basic(*this, indices, adv);
   if (adv.empty()) return r;
-  Folded f = fold(r, adv);
+  Folded f = fold(r, adv, "index");
   Tensor out = f.t.index_select(f.dim, f.linear);
   DimVector shape;
   for (int64_t d = 0; d < f.dim; ++d) shape.push_back(out.size(d));
@@ -472,7 +474,7 @@ Tensor& Tensor::index_put_(ArrayRef<indexing::TensorIndex> indices, const Tensor
     if (!r.is_same(*this)) impl()->storage()->bump_version();
     return *this;
   }
-  Folded f = fold(r, adv);
+  Folded f = fold(r, adv, "index_put_");
   EMBER_CHECK(f.t.impl()->storage() == impl()->storage() ||
                   !(GradMode::is_enabled() && (requires_grad() || v.requires_grad())),
               "index_put_: indexing needed a copy of the target; not supported under autograd");

@@ -506,9 +506,16 @@ Tensor norm(const Tensor& x, const Scalar& p, IntArrayRef dim, bool keepdim) {
   if (pv == 1) return abs(x).sum(dim, keepdim);
   return pow(pow(abs(x), pv).sum(dim, keepdim), 1.0 / pv);
 }
+namespace {
+// Checks `dim` up front so that ops composed of others report errors under their own name.
+void check_dims(const Tensor& x, IntArrayRef dim, const char* op) {
+  for (int64_t d : dim) maybe_wrap_dim(d, std::max<int64_t>(x.dim(), 1), op);
+}
+}  // namespace
 std::tuple<Tensor, Tensor> var_mean(const Tensor& x, IntArrayRef dim, bool unbiased, bool keepdim) {
   EMBER_CHECK(x.is_floating_point(), "var: expected a floating point tensor but got ",
               x.scalar_type());
+  check_dims(x, dim, "var_mean");
   Tensor m = mean(x, dim, true);
   int64_t n = x.numel() / std::max<int64_t>(m.numel(), 1);
   Tensor d = x - m;
@@ -517,10 +524,12 @@ std::tuple<Tensor, Tensor> var_mean(const Tensor& x, IntArrayRef dim, bool unbia
 }
 Tensor var(const Tensor& x, bool unbiased) { return std::get<0>(var_mean(x, {}, unbiased, false)); }
 Tensor var(const Tensor& x, IntArrayRef dim, bool unbiased, bool keepdim) {
+  check_dims(x, dim, "var");
   return std::get<0>(var_mean(x, dim, unbiased, keepdim));
 }
 Tensor std(const Tensor& x, bool unbiased) { return sqrt(var(x, unbiased)); }
 Tensor std(const Tensor& x, IntArrayRef dim, bool unbiased, bool keepdim) {
+  check_dims(x, dim, "std");
   return sqrt(var(x, dim, unbiased, keepdim));
 }
 
@@ -552,6 +561,7 @@ Tensor any(const Tensor& x, int64_t dim, bool keepdim) {
 }
 
 Tensor logsumexp(const Tensor& x, IntArrayRef dim, bool keepdim) {
+  check_dims(x, dim, "logsumexp");
   Tensor xf = x.is_floating_point() ? x : x.to(get_default_dtype());
   Tensor m;
   {

@@ -641,7 +641,9 @@ Tensor repeat(const Tensor& x, IntArrayRef repeats) {
     expanded.push_back(repeats[d]), expanded.push_back(padded[d]);
     final_shape.push_back(repeats[d] * padded[d]);
   }
-  return x.reshape(inter).expand(expanded).reshape(final_shape);
+  // Always a copy, as in PyTorch: reshaping alone would alias x when every repeat is 1, or
+  // give a stride-0 view when a repeated dim has size 1.
+  return clone(x.reshape(inter).expand(expanded)).view(final_shape);
 }
 
 }  // namespace ember
