@@ -32,14 +32,14 @@ struct OpCase {
 void PrintTo(const OpCase& c, std::ostream* os) { *os << c.name; }
 
 // A case with one output.
-OpCase one(std::string name, std::vector<std::vector<int64_t>> shapes,
-           std::function<Tensor(V)> fn, Domain d = Domain::kAny, bool gradgrad = false) {
+OpCase one(std::string name, std::vector<std::vector<int64_t>> shapes, std::function<Tensor(V)> fn,
+           Domain d = Domain::kAny, bool gradgrad = false) {
   return {std::move(name), std::move(shapes),
           [fn = std::move(fn)](V x) { return variable_list{fn(x)}; }, d, gradgrad};
 }
 // Same with gradgradcheck.
-OpCase two(std::string name, std::vector<std::vector<int64_t>> shapes,
-           std::function<Tensor(V)> fn, Domain d = Domain::kAny) {
+OpCase two(std::string name, std::vector<std::vector<int64_t>> shapes, std::function<Tensor(V)> fn,
+           Domain d = Domain::kAny) {
   return one(std::move(name), std::move(shapes), std::move(fn), d, true);
 }
 // A case with several outputs.
@@ -66,46 +66,66 @@ std::vector<OpCase> pointwise_cases() {
       two("div", {{3, 4}, {3, 4}}, [](V x) { return x[0] / (x[1] * x[1] + 0.5); }),
       one("div_bcast", {{3, 4}, {4}}, [](V x) { return x[0] / (x[1] * x[1] + 0.5); }),
       one("div_scalar", {{3, 4}}, [](V x) { return x[0] / 4; }),
-      one("rdiv", {{3, 4}}, [](V x) { return rdiv(x[0], 2) + 3 / x[0]; }, kPos),
+      one(
+          "rdiv", {{3, 4}}, [](V x) { return rdiv(x[0], 2) + 3 / x[0]; }, kPos),
       two("addcmul", {{3, 4}, {3, 1}, {4}}, [](V x) { return addcmul(x[0], x[1], x[2], 0.5); }),
       one("addcdiv", {{3, 4}, {3, 4}, {4}},
           [](V x) { return addcdiv(x[0], x[1], x[2] * x[2] + 1, -2); }),
       one("lerp", {{3, 4}, {3, 4}}, [](V x) { return lerp(x[0], x[1], 0.3); }),
       two("pow_scalar", {{3, 4}}, [](V x) { return pow(x[0], 3); }),
-      one("pow_frac", {{3, 4}}, [](V x) { return pow(x[0], -1.5); }, kPos),
-      two("pow_tensor", {{3, 4}, {3, 4}}, [](V x) { return pow(x[0], x[1]); }, kPos),
-      one("pow_tensor_bcast", {{3, 4}, {4}}, [](V x) { return pow(x[0], x[1]); }, kPos),
+      one(
+          "pow_frac", {{3, 4}}, [](V x) { return pow(x[0], -1.5); }, kPos),
+      two(
+          "pow_tensor", {{3, 4}, {3, 4}}, [](V x) { return pow(x[0], x[1]); }, kPos),
+      one(
+          "pow_tensor_bcast", {{3, 4}, {4}}, [](V x) { return pow(x[0], x[1]); }, kPos),
       one("pow_scalar_base", {{3, 4}}, [](V x) { return pow(2.5, x[0]); }),
       one("neg", {{3, 4}}, [](V x) { return -neg(x[0]) * 2; }),
-      two("abs", {{3, 4}}, [](V x) { return abs(x[0]); }, kNZ),
+      two(
+          "abs", {{3, 4}}, [](V x) { return abs(x[0]); }, kNZ),
       two("exp", {{3, 4}}, [](V x) { return exp(x[0]); }),
       one("exp2", {{3, 4}}, [](V x) { return exp2(x[0]); }),
       one("expm1", {{3, 4}}, [](V x) { return expm1(x[0]); }),
-      two("log", {{3, 4}}, [](V x) { return log(x[0]); }, kPos),
-      one("log1p", {{3, 4}}, [](V x) { return log1p(x[0]); }, kPos),
-      one("log2", {{3, 4}}, [](V x) { return log2(x[0]); }, kPos),
-      one("log10", {{3, 4}}, [](V x) { return log10(x[0]); }, kPos),
-      two("sqrt", {{3, 4}}, [](V x) { return sqrt(x[0]); }, kPos),
-      one("rsqrt", {{3, 4}}, [](V x) { return rsqrt(x[0]); }, kPos),
+      two(
+          "log", {{3, 4}}, [](V x) { return log(x[0]); }, kPos),
+      one(
+          "log1p", {{3, 4}}, [](V x) { return log1p(x[0]); }, kPos),
+      one(
+          "log2", {{3, 4}}, [](V x) { return log2(x[0]); }, kPos),
+      one(
+          "log10", {{3, 4}}, [](V x) { return log10(x[0]); }, kPos),
+      two(
+          "sqrt", {{3, 4}}, [](V x) { return sqrt(x[0]); }, kPos),
+      one(
+          "rsqrt", {{3, 4}}, [](V x) { return rsqrt(x[0]); }, kPos),
       one("square", {{3, 4}}, [](V x) { return square(x[0]); }),
-      one("reciprocal", {{3, 4}}, [](V x) { return reciprocal(x[0]); }, kPos),
+      one(
+          "reciprocal", {{3, 4}}, [](V x) { return reciprocal(x[0]); }, kPos),
       two("sin", {{3, 4}}, [](V x) { return sin(x[0]); }),
       one("cos", {{3, 4}}, [](V x) { return cos(x[0]); }),
-      one("tan", {{3, 4}}, [](V x) { return tan(x[0]); }, kUnit),
-      one("asin", {{3, 4}}, [](V x) { return asin(x[0]); }, kUnit),
-      one("acos", {{3, 4}}, [](V x) { return acos(x[0]); }, kUnit),
+      one(
+          "tan", {{3, 4}}, [](V x) { return tan(x[0]); }, kUnit),
+      one(
+          "asin", {{3, 4}}, [](V x) { return asin(x[0]); }, kUnit),
+      one(
+          "acos", {{3, 4}}, [](V x) { return acos(x[0]); }, kUnit),
       one("atan", {{3, 4}}, [](V x) { return atan(x[0]); }),
       one("sinh", {{3, 4}}, [](V x) { return sinh(x[0]); }),
       one("cosh", {{3, 4}}, [](V x) { return cosh(x[0]); }),
       two("tanh", {{3, 4}}, [](V x) { return tanh(x[0]); }),
       two("sigmoid", {{3, 4}}, [](V x) { return sigmoid(x[0]); }),
-      two("relu", {{3, 4}}, [](V x) { return relu(x[0]); }, kNZ),
+      two(
+          "relu", {{3, 4}}, [](V x) { return relu(x[0]); }, kNZ),
       one("erf", {{3, 4}}, [](V x) { return erf(x[0]); }),
       // Piecewise constant: gradient zero (inputs avoid the jumps).
-      one("sign", {{3, 4}}, [](V x) { return sign(x[0]) * x[0]; }, kNZ),
-      one("floor_ceil", {{3, 4}}, [](V x) { return floor(x[0]) + ceil(x[0]) + x[0]; }, kNZ),
-      one("round_trunc", {{3, 4}}, [](V x) { return round(x[0]) + trunc(x[0]) + x[0]; }, kNZ),
-      one("frac", {{3, 4}}, [](V x) { return frac(x[0] * 0.3); }, kNZ),
+      one(
+          "sign", {{3, 4}}, [](V x) { return sign(x[0]) * x[0]; }, kNZ),
+      one(
+          "floor_ceil", {{3, 4}}, [](V x) { return floor(x[0]) + ceil(x[0]) + x[0]; }, kNZ),
+      one(
+          "round_trunc", {{3, 4}}, [](V x) { return round(x[0]) + trunc(x[0]) + x[0]; }, kNZ),
+      one(
+          "frac", {{3, 4}}, [](V x) { return frac(x[0] * 0.3); }, kNZ),
       two("clamp", {{3, 4}}, [](V x) { return clamp(x[0], -0.5, 0.5); }),
       one("clamp_min", {{3, 4}}, [](V x) { return clamp_min(x[0], 0.1); }),
       one("clamp_max", {{3, 4}}, [](V x) { return clamp(x[0], std::nullopt, -0.1); }),
@@ -116,40 +136,61 @@ std::vector<OpCase> pointwise_cases() {
       one("max_binary", {{3, 4}, {3, 4}}, [](V x) { return max(x[0], x[1]) + min(x[0], x[1]); }),
       one("remainder", {{3, 4}}, [](V x) { return remainder(x[0], 0.7); }),
       one("fmod", {{3, 4}}, [](V x) { return fmod(x[0], -0.7); }),
-      two("where", {{3, 4}, {3, 4}}, [](V x) { return where(x[0] > 0, x[0], x[1]); }, kNZ),
+      two(
+          "where", {{3, 4}, {3, 4}}, [](V x) { return where(x[0] > 0, x[0], x[1]); }, kNZ),
       one("where_bcast", {{3, 1}, {1, 4}},
-          [](V x) { return where(tensor({true, false, false, true}), x[0], x[1]); }),
-      one("where_scalar", {{3, 4}},
+          [](V x) {
+            return where(tensor({true, false, false, true}), x[0], x[1]);
+          }),
+      one(
+          "where_scalar", {{3, 4}},
           [](V x) { return where(x[0] > 0, x[0], 0.5) + where(x[0] < 0, 2.0, x[0] * 3); }, kNZ),
-      one("masked_fill", {{3, 4}}, [](V x) { return masked_fill(x[0], x[0] > 0.3, -1.0); }, kNZ),
+      one(
+          "masked_fill", {{3, 4}}, [](V x) { return masked_fill(x[0], x[0] > 0.3, -1.0); }, kNZ),
       one("masked_fill_bcast", {{2, 3, 4}},
-          [](V x) { return x[0].masked_fill(tensor({true, false, true, false}), 2.0); }),
+          [](V x) {
+            return x[0].masked_fill(tensor({true, false, true, false}), 2.0);
+          }),
   };
 }
 
 std::vector<OpCase> reduce_cases() {
   return {
       two("sum", {{3, 4}}, [](V x) { return x[0].sum(); }),
-      two("sum_dim", {{2, 3, 4}}, [](V x) { return sum(x[0], {0, 2}); }),
+      two("sum_dim", {{2, 3, 4}},
+          [](V x) {
+            return sum(x[0], {0, 2});
+          }),
       one("sum_keepdim", {{2, 3, 4}}, [](V x) { return x[0].sum({-1}, true) * x[0]; }),
       two("mean", {{3, 4}}, [](V x) { return x[0].mean(); }),
       one("mean_dim", {{2, 3, 4}}, [](V x) { return mean(x[0], {1}, true); }),
-      two("prod", {{3, 4}}, [](V x) { return x[0].prod(); }, kNZ),
-      one("prod_dim", {{2, 3, 4}}, [](V x) { return prod(x[0], 1, true); }, kNZ),
+      two(
+          "prod", {{3, 4}}, [](V x) { return x[0].prod(); }, kNZ),
+      one(
+          "prod_dim", {{2, 3, 4}}, [](V x) { return prod(x[0], 1, true); }, kNZ),
       one("max_all", {{3, 4}}, [](V x) { return x[0].max(); }),
       one("min_all", {{3, 4}}, [](V x) { return min(x[0]); }),
       one("max_dim", {{2, 3, 4}}, [](V x) { return std::get<0>(max(x[0], 1)); }),
       one("max_dim_keepdim", {{3, 4}}, [](V x) { return std::get<0>(x[0].max(0, true)); }),
       one("min_dim", {{2, 3, 4}}, [](V x) { return std::get<0>(min(x[0], -1)); }),
-      one("amax", {{2, 3, 4}}, [](V x) { return amax(x[0], {0, 2}); }),
+      one("amax", {{2, 3, 4}},
+          [](V x) {
+            return amax(x[0], {0, 2});
+          }),
       one("amin", {{2, 3, 4}}, [](V x) { return x[0].amin({1}, true); }),
       two("norm", {{3, 4}}, [](V x) { return norm(x[0]); }),
-      one("norm_1", {{3, 4}}, [](V x) { return norm(x[0], 1); }, kNZ),
-      one("norm_3", {{3, 4}}, [](V x) { return norm(x[0], 3); }, kNZ),
-      one("norm_inf", {{3, 4}}, [](V x) { return norm(x[0], std::numeric_limits<double>::infinity()); }),
+      one(
+          "norm_1", {{3, 4}}, [](V x) { return norm(x[0], 1); }, kNZ),
+      one(
+          "norm_3", {{3, 4}}, [](V x) { return norm(x[0], 3); }, kNZ),
+      one("norm_inf", {{3, 4}},
+          [](V x) { return norm(x[0], std::numeric_limits<double>::infinity()); }),
       one("norm_dim", {{2, 3, 4}}, [](V x) { return norm(x[0], 2, {1}, true); }),
       two("var", {{3, 4}}, [](V x) { return x[0].var(); }),
-      one("var_biased_dim", {{2, 3, 4}}, [](V x) { return var(x[0], {0, 2}, false, true); }),
+      one("var_biased_dim", {{2, 3, 4}},
+          [](V x) {
+            return var(x[0], {0, 2}, false, true);
+          }),
       one("var_dim", {{2, 3, 4}}, [](V x) { return var(x[0], {2}, true); }),
       two("std", {{3, 4}}, [](V x) { return ember::std(x[0]); }),
       one("std_dim", {{2, 3, 4}}, [](V x) { return x[0].std({1}, false, true); }),
@@ -159,14 +200,20 @@ std::vector<OpCase> reduce_cases() {
              return variable_list{v, m};
            }),
       two("logsumexp", {{3, 4}}, [](V x) { return logsumexp(x[0], {1}); }),
-      one("logsumexp_keepdim", {{2, 3, 4}}, [](V x) { return x[0].logsumexp({0, 2}, true); }),
+      one("logsumexp_keepdim", {{2, 3, 4}},
+          [](V x) {
+            return x[0].logsumexp({0, 2}, true);
+          }),
       two("cumsum", {{3, 4}}, [](V x) { return cumsum(x[0], 1); }),
       one("cumsum_0", {{2, 3, 4}}, [](V x) { return x[0].cumsum(0); }),
       two("softmax", {{3, 4}}, [](V x) { return softmax(x[0], 1); }),
       one("softmax_0", {{2, 3, 4}}, [](V x) { return x[0].softmax(0); }),
       two("log_softmax", {{3, 4}}, [](V x) { return log_softmax(x[0], -1); }),
       one("log_softmax_1", {{2, 3, 4}}, [](V x) { return x[0].log_softmax(1); }),
-      one("sum_to", {{2, 3, 4}}, [](V x) { return sum_to(x[0], {3, 1}); }),
+      one("sum_to", {{2, 3, 4}},
+          [](V x) {
+            return sum_to(x[0], {3, 1});
+          }),
   };
 }
 
@@ -196,30 +243,62 @@ std::vector<OpCase> linalg_cases() {
 
 std::vector<OpCase> shape_cases() {
   return {
-      one("view", {{3, 4}}, [](V x) { return view(x[0], {2, 6}) * 2; }),
+      one("view", {{3, 4}},
+          [](V x) {
+            return view(x[0], {2, 6}) * 2;
+          }),
       one("reshape_t", {{3, 4}}, [](V x) { return x[0].t().reshape({-1}) * 2; }),
       one("flatten", {{2, 3, 4}}, [](V x) { return flatten(x[0], 1) * 2; }),
-      one("unflatten", {{3, 4}}, [](V x) { return x[0].unflatten(1, {2, 2}) * 2; }),
+      one("unflatten", {{3, 4}},
+          [](V x) {
+            return x[0].unflatten(1, {2, 2}) * 2;
+          }),
       one("squeeze", {{3, 1, 4}}, [](V x) { return squeeze(x[0]) * 2 + x[0].squeeze(1); }),
       one("unsqueeze", {{3, 4}}, [](V x) { return unsqueeze(x[0], 1) * 2; }),
-      two("permute", {{2, 3, 4}}, [](V x) { return permute(x[0], {2, 0, 1}) * x[0].sum(); }),
+      two("permute", {{2, 3, 4}},
+          [](V x) {
+            return permute(x[0], {2, 0, 1}) * x[0].sum();
+          }),
       one("transpose", {{2, 3, 4}}, [](V x) { return transpose(x[0], 0, -1) * 2; }),
-      two("expand", {{3, 1}}, [](V x) { return x[0].expand({2, 3, 4}) * x[0]; }),
-      one("broadcast_to", {{1, 4}}, [](V x) { return broadcast_to(x[0], {3, 4}) * 2; }),
+      two("expand", {{3, 1}},
+          [](V x) {
+            return x[0].expand({2, 3, 4}) * x[0];
+          }),
+      one("broadcast_to", {{1, 4}},
+          [](V x) {
+            return broadcast_to(x[0], {3, 4}) * 2;
+          }),
       many("broadcast_tensors", {{3, 1}, {4}},
            [](V x) {
              auto r = broadcast_tensors({x[0], x[1]});
              return variable_list{r[0] * 2, r[1] * 3};
            }),
-      one("repeat", {{2, 3}}, [](V x) { return repeat(x[0], {2, 1, 2}) * 2; }),
-      one("as_strided", {{3, 4}}, [](V x) { return as_strided(x[0], {2, 2}, {1, 4}, 1) * 2; }),
+      one("repeat", {{2, 3}},
+          [](V x) {
+            return repeat(x[0], {2, 1, 2}) * 2;
+          }),
+      one("as_strided", {{3, 4}},
+          [](V x) {
+            return as_strided(x[0], {2, 2}, {1, 4}, 1) * 2;
+          }),
       one("contiguous_clone", {{3, 4}},
           [](V x) { return contiguous(x[0].t()) * 2 + clone(x[0]).t(); }),
-      two("cat", {{2, 3}, {1, 3}, {3, 3}}, [](V x) { return cat({x[0], x[1], x[2]}) * 2; }),
-      one("cat_dim", {{2, 3}, {2, 1}}, [](V x) { return concat({x[0], x[1]}, -1) * 2; }),
-      one("stack", {{2, 3}, {2, 3}}, [](V x) { return stack({x[0], x[1]}, 1) * 2; }),
+      two("cat", {{2, 3}, {1, 3}, {3, 3}},
+          [](V x) {
+            return cat({x[0], x[1], x[2]}) * 2;
+          }),
+      one("cat_dim", {{2, 3}, {2, 1}},
+          [](V x) {
+            return concat({x[0], x[1]}, -1) * 2;
+          }),
+      one("stack", {{2, 3}, {2, 3}},
+          [](V x) {
+            return stack({x[0], x[1]}, 1) * 2;
+          }),
       one("hstack_vstack", {{2, 3}, {2, 3}},
-          [](V x) { return hstack({x[0], x[1]}).sum() * vstack({x[0], x[1]}); }),
+          [](V x) {
+            return hstack({x[0], x[1]}).sum() * vstack({x[0], x[1]});
+          }),
       many("split", {{5, 3}},
            [](V x) {
              auto p = split(x[0], 2);
@@ -243,28 +322,47 @@ std::vector<OpCase> shape_cases() {
       one("narrow", {{3, 4}}, [](V x) { return narrow(x[0], 1, 1, 2) * 2; }),
       one("slice_step", {{5, 4}}, [](V x) { return slice(x[0], 0, 1, std::nullopt, 2) * 2; }),
       one("select", {{2, 3, 4}}, [](V x) { return select(x[0], 1, -1) * 2; }),
-      one("flip", {{2, 3, 4}}, [](V x) { return flip(x[0], {0, 2}) * 2; }),
+      one("flip", {{2, 3, 4}},
+          [](V x) {
+            return flip(x[0], {0, 2}) * 2;
+          }),
   };
 }
 
 std::vector<OpCase> index_cases() {
   return {
       two("index_select", {{4, 3}},
-          [](V x) { return index_select(x[0], 0, tensor({3, 0, 3})) * x[0].sum(); }),
+          [](V x) {
+            return index_select(x[0], 0, tensor({3, 0, 3})) * x[0].sum();
+          }),
       one("index_select_1", {{2, 3, 4}},
-          [](V x) { return x[0].index_select(2, tensor({1, 1, 0})) * 2; }),
+          [](V x) {
+            return x[0].index_select(2, tensor({1, 1, 0})) * 2;
+          }),
       two("gather", {{3, 4}},
-          [](V x) { return gather(x[0], 1, tensor({{0, 0}, {3, 1}, {2, 2}})) * x[0].sum(); }),
+          [](V x) {
+            return gather(x[0], 1, tensor({{0, 0}, {3, 1}, {2, 2}})) * x[0].sum();
+          }),
       one("scatter", {{3, 4}, {2, 4}},
-          [](V x) { return scatter(x[0], 0, tensor({{0, 1, 2, 0}, {2, 0, 1, 1}}), x[1]); }),
+          [](V x) {
+            return scatter(x[0], 0, tensor({{0, 1, 2, 0}, {2, 0, 1, 1}}), x[1]);
+          }),
       one("scatter_value", {{3, 4}},
-          [](V x) { return x[0].scatter(1, tensor({{0}, {2}, {3}}), 2.5) * 2; }),
+          [](V x) {
+            return x[0].scatter(1, tensor({{0}, {2}, {3}}), 2.5) * 2;
+          }),
       one("scatter_add", {{3, 4}, {2, 4}},
-          [](V x) { return scatter_add(x[0], 0, tensor({{0, 1, 2, 0}, {0, 0, 1, 1}}), x[1]); }),
+          [](V x) {
+            return scatter_add(x[0], 0, tensor({{0, 1, 2, 0}, {0, 0, 1, 1}}), x[1]);
+          }),
       one("index_add", {{3, 4}, {3, 4}},
-          [](V x) { return index_add(x[0], 0, tensor({2, 0, 2}), x[1]); }),
+          [](V x) {
+            return index_add(x[0], 0, tensor({2, 0, 2}), x[1]);
+          }),
       one("masked_select", {{3, 4}},
-          [](V x) { return masked_select(x[0], tensor({true, false, true, true})) * 2; }),
+          [](V x) {
+            return masked_select(x[0], tensor({true, false, true, true})) * 2;
+          }),
       one("diag_mat", {{3, 4}}, [](V x) { return diag(x[0], 1) * 2; }),
       one("diag_vec", {{3}}, [](V x) { return diag(x[0], -1) * 2; }),
       one("tril", {{3, 4}}, [](V x) { return tril(x[0]) * 2; }),
@@ -272,13 +370,23 @@ std::vector<OpCase> index_cases() {
       one("sort", {{3, 4}}, [](V x) { return std::get<0>(sort(x[0], 1, true)) * 2; }),
       one("topk", {{3, 4}}, [](V x) { return std::get<0>(topk(x[0], 2, 0)) * 2; }),
       one("getitem_int", {{3, 4}}, [](V x) { return x[0][1] * 2; }),
-      one("getitem_tensor", {{3, 4}}, [](V x) { return x[0][tensor({2, 0, 2})] * 2; }),
-      one("index_slice", {{3, 4}}, [](V x) { return x[0].index({Slice(), 0}) * 2; }),
+      one("getitem_tensor", {{3, 4}},
+          [](V x) {
+            return x[0][tensor({2, 0, 2})] * 2;
+          }),
+      one("index_slice", {{3, 4}},
+          [](V x) {
+            return x[0].index({Slice(), 0}) * 2;
+          }),
       one("index_slices", {{3, 4}},
-          [](V x) { return x[0].index({Slice(1, indexing::None), Slice(0, 4, 2)}) * 2; }),
+          [](V x) {
+            return x[0].index({Slice(1, indexing::None), Slice(0, 4, 2)}) * 2;
+          }),
       one("index_mask", {{3, 4}}, [](V x) { return x[0].index({x[0].detach() > 0}) * 2; }),
       one("index_two_tensors", {{3, 4}},
-          [](V x) { return x[0].index({tensor({0, 2, 0}), tensor({1, 3, 1})}) * 2; }),
+          [](V x) {
+            return x[0].index({tensor({0, 2, 0}), tensor({1, 3, 1})}) * 2;
+          }),
       two("index_put", {{3, 4}, {4}},
           [](V x) {
             Tensor y = x[0].clone();
@@ -450,8 +558,7 @@ TEST_P(GradgradcheckTest, SecondDerivativesMatchFiniteDifferences) {
 
 std::string case_name(const ::testing::TestParamInfo<OpCase>& i) { return i.param.name; }
 INSTANTIATE_TEST_SUITE_P(Ops, GradcheckTest, ::testing::ValuesIn(all_cases()), case_name);
-INSTANTIATE_TEST_SUITE_P(Ops, GradgradcheckTest, ::testing::ValuesIn(gradgrad_cases()),
-                         case_name);
+INSTANTIATE_TEST_SUITE_P(Ops, GradgradcheckTest, ::testing::ValuesIn(gradgrad_cases()), case_name);
 
 TEST(GradcheckTable, CasesHaveUniqueNames) {
   std::set<std::string> names;

@@ -176,6 +176,7 @@ std::vector<GoldenCase> make_pointwise_cases() {
       {"sel.where_mixed", [](X x) -> Outs { return {where(x("m"), x("a"), x("dd"))}; }},
       {"sel.masked_fill", [](X x) -> Outs { return {masked_fill(x("a"), x("m"), -7.0)}; }},
       {"sel.masked_fill_bcast", [](X x) -> Outs { return {x("d").masked_fill(x("m4"), 0.5)}; }},
+      {"sel.masked_fill_grow", [](X x) -> Outs { return {x("b4").masked_fill(x("m"), 2.0)}; }},
       {"sel.clamp", [](X x) -> Outs { return {clamp(x("a"), -0.5, 0.5)}; }},
       {"sel.clamp_min", [](X x) -> Outs { return {clamp(x("a"), 0.1)}; }},
       {"sel.clamp_max", [](X x) -> Outs { return {clamp(x("a"), std::nullopt, 0.1)}; }},

@@ -174,6 +174,7 @@ def cases():
     c["sel.where_mixed"] = lambda: torch.where(x["m"], x["a"], x["dd"])
     c["sel.masked_fill"] = lambda: x["a"].masked_fill(x["m"], -7.0)
     c["sel.masked_fill_bcast"] = lambda: x["d"].masked_fill(x["m4"], 0.5)
+    c["sel.masked_fill_grow"] = lambda: x["b4"].masked_fill(x["m"], 2.0)  # (4,) -> (3, 4)
     c["sel.clamp"] = lambda: torch.clamp(x["a"], -0.5, 0.5)
     c["sel.clamp_min"] = lambda: torch.clamp(x["a"], min=0.1)
     c["sel.clamp_max"] = lambda: torch.clamp(x["a"], max=0.1)
