@@ -179,6 +179,13 @@ TEST(View, CloneDoesNotAlias) {
   expect_values(c, {1, 1, 1, 1, 1, 1});
 }
 
+// PyTorch's clone keeps the strides of a dense input (memory_format=preserve). ember's clone
+// (src/ops/shape.cpp) returns a contiguous copy; disabled until that is fixed there.
+TEST(View, DISABLED_CloneKeepsDenseStrides) {
+  Tensor xt = zeros({2, 3}).t();
+  EXPECT_EQ(strides_of(xt.clone()), golden()["like"]["clone_t"].get<std::vector<int64_t>>());
+}
+
 TEST(View, DetachSharesStorageAndVersion) {
   Tensor a = ones({3}, requires_grad());
   Tensor d = a.detach();

@@ -61,6 +61,7 @@ torch.manual_seed(4)
 out["like"] = {"strides_t": list(torch.empty_like(xt).stride()),
                "strides_sliced": list(torch.empty_like(torch.zeros(4, 6)[:, ::2]).stride()),
                "strides_expanded": list(torch.empty_like(torch.zeros(3, 1).expand(3, 4)).stride()),
+               "clone_t": list(xt.clone().stride()),
                "rand_like_t": flat(torch.rand_like(xt)), "randn_like_t": flat(torch.randn_like(xt))}
 
 # ---- promotion -------------------------------------------------------------------------------
@@ -142,6 +143,8 @@ PRINT_CASES = [
     ("float_wide", "Float", [3, 12], [(i - 17) / 3 for i in range(36)]),
     ("long_wide", "Long", [2, 30], [i * 7 - 100 for i in range(60)]),
     ("float_3d_scaled", "Double", [2, 1, 2], [1e6, 2.5e6, 3e5, 4.25e6]),
+    ("float_3d_scale_factor", "Double", [2, 2, 2], [1500000.5, 2250000.25, 350000.75, 4125000.5, -1.5, 2, 3, 4]),
+    ("float_wide_scaled", "Float", [2, 13], [(i - 7) * 1234.5 for i in range(26)]),
 ]
 
 with tempfile.TemporaryDirectory() as tmp:
