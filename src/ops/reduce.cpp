@@ -359,7 +359,8 @@ struct Norm2 {
       kernels::reduce_ori(
           p.x.data_ptr<scalar_t>(), out.data_ptr<scalar_t>(), p.O, p.R, p.I, acc_t(0),
           [](acc_t u, acc_t v) { return u + v * v; },
-          [](acc_t u) { return static_cast<scalar_t>(std::sqrt(u)); });
+          [](acc_t u) { return static_cast<scalar_t>(std::sqrt(u)); },
+          [](acc_t u, acc_t v) { return u + v; });
     });
     return out;
   }

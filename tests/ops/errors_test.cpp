@@ -218,5 +218,12 @@ TEST(Reductions, VarWithOneBracedDimNeedsUnbiasedSpelledOut) {
   expect_values(x.std({0}, true), {std::sqrt(4.5), std::sqrt(18.0)}, 1e-12);
 }
 
+// One row past the OpenMP grain is reduced by per-thread partials; a sum of squares must
+// combine them by adding (it once squared them again).
+TEST(Reductions, LongRowNormCombinesThreadPartials) {
+  expect_values(norm(ones({40000}, dtype(kFloat))), {200.0}, 1e-4);
+  expect_values(norm(full({90000}, -2.0, dtype(kDouble)), 2, {0}), {600.0}, 1e-9);
+}
+
 }  // namespace
 }  // namespace ember::testing

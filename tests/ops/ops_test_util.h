@@ -38,6 +38,7 @@ struct GoldenCase {
 const std::vector<GoldenCase>& pointwise_cases();
 const std::vector<GoldenCase>& reduce_linalg_cases();
 const std::vector<GoldenCase>& shape_index_cases();
+const std::vector<GoldenCase>& layout_cases();
 
 /// gtest prints a case by its name.
 inline void PrintTo(const GoldenCase& c, std::ostream* os) { *os << c.name; }

@@ -11,10 +11,12 @@
 
 namespace ember::kernels {
 
-/// out[o, i] = finish(fold(init, x[o, r, i] for r)) ; Acc is the accumulator type.
-template <class T, class Out, class Acc, class Fold, class Finish>
+/// out[o, i] = finish(fold(init, x[o, r, i] for r)) ; Acc is the accumulator type. `combine`
+/// merges two partial accumulators (threads' partials of one long row): it differs from `fold`
+/// when fold transforms the element (a sum of squares folds u + v * v but combines u + v).
+template <class T, class Out, class Acc, class Fold, class Finish, class Combine>
 void reduce_ori(const T* x, Out* out, int64_t O, int64_t R, int64_t I, Acc init, Fold fold,
-                Finish finish) {
+                Finish finish, Combine combine) {
   const int64_t total = O * R * I;
   if (I == 1) {
     if (O == 1 && R >= kGrain && num_threads() > 1 && !omp_in_parallel()) {
@@ -30,7 +32,7 @@ void reduce_ori(const T* x, Out* out, int64_t O, int64_t R, int64_t I, Acc init,
         part[t] = acc;
       }
       Acc acc = part[0];
-      for (int t = 1; t < nt; ++t) acc = fold(acc, part[t]);
+      for (int t = 1; t < nt; ++t) acc = combine(acc, part[t]);
       out[0] = finish(acc);
       return;
     }
@@ -58,6 +60,13 @@ void reduce_ori(const T* x, Out* out, int64_t O, int64_t R, int64_t I, Acc init,
       for (int64_t i = 0; i < I; ++i) out[o * I + i] = finish(acc[i]);
     }
   }
+}
+
+/// reduce_ori for folds that combine partials as they fold elements (sum, prod, and, or).
+template <class T, class Out, class Acc, class Fold, class Finish>
+void reduce_ori(const T* x, Out* out, int64_t O, int64_t R, int64_t I, Acc init, Fold fold,
+                Finish finish) {
+  reduce_ori(x, out, O, R, I, init, fold, finish, fold);
 }
 
 /// Arg-reduction: index of the first element for which better(x, best) holds; NaN wins (as

@@ -49,7 +49,20 @@ I = {
     "src34": torch.randn(3, 4),
     "labels": torch.tensor([0, 3, 1, 1, 2]),
     "sq": torch.randn(4, 4),
+    "nanv": torch.tensor([1.0, math.nan, 3.0, -math.inf, 2.0]),
+    "zv": torch.tensor([0.0, -0.0, 1.0, -1.0, 2.0, -8.0]),
+    "ninf": torch.tensor([[-math.inf, -math.inf, -math.inf], [-math.inf, 0.0, 1.0]]),
 }
+
+
+def big(n0, n1, mult=7919, mod=1013):
+    """A large float32 tensor exact in float32 on both sides: ((i * mult) % mod) / 64 - 8."""
+    return (((torch.arange(n0 * n1) * mult) % mod).float() / 64 - 8).reshape(n0, n1)
+
+
+def chk(t):
+    """Every 61st element (float32, compared elementwise) and the float64 total of a big result."""
+    return (t.reshape(-1)[::61], t.double().sum())
 S = {k: v for k, v in I.items()}
 a, d = I["a"], I["d"]
 
@@ -428,6 +441,127 @@ def cases():
     c["pr.to_bool"] = lambda: x["i"].to(torch.bool)
     c["pr.to_uint8"] = lambda: x["j4"].to(torch.uint8)
     c["pr.pow_int_float"] = lambda: x["i"] ** 0.5
+    # non-contiguous inputs (transposed, permuted, stepped)
+    c["nc.add_tt"] = lambda: x["a"].t() + x["a2"].t()
+    c["nc.add_t_row"] = lambda: x["a"].t() + x["v3"]
+    c["nc.mul_step"] = lambda: x["d"][:, :, ::2] * x["b4"][::2]
+    c["nc.exp_t"] = lambda: torch.exp(x["a"].t())
+    c["nc.sigmoid_perm"] = lambda: torch.sigmoid(x["d"].permute(2, 0, 1))
+    c["nc.int_add_t"] = lambda: x["i"].t() + 1
+    c["nc.cmp_t"] = lambda: x["a"].t() > x["a2"].t()
+    c["nc.sum_perm"] = lambda: x["d"].permute(2, 0, 1).sum(1)
+    c["nc.sum_t_all"] = lambda: x["d"].transpose(0, 2).sum()
+    c["nc.mean_t"] = lambda: x["a"].t().mean(0)
+    c["nc.prod_t"] = lambda: x["a"].t().prod(1)
+    c["nc.softmax_t"] = lambda: torch.softmax(x["a"].t(), 1)
+    c["nc.log_softmax_perm"] = lambda: torch.log_softmax(x["d"].transpose(0, 2), 0)
+    c["nc.cumsum_t"] = lambda: torch.cumsum(x["a"].t(), 1)
+    c["nc.cumsum_step"] = lambda: torch.cumsum(x["a"][:, ::2], 0)
+    c["nc.max_t"] = lambda: tuple(torch.max(x["a"].t(), 1))
+    c["nc.amax_perm"] = lambda: torch.amax(x["d"].permute(1, 2, 0), (0, 2))
+    c["nc.argmax_t"] = lambda: torch.argmax(x["a"].t(), 0)
+    c["nc.var_t"] = lambda: x["a"].t().var((1,), True)
+    c["nc.norm_t"] = lambda: torch.norm(x["d"].transpose(0, 2), 2, (1,))
+    c["nc.logsumexp_t"] = lambda: torch.logsumexp(x["a"].t(), (0,))
+    c["nc.sort_t"] = lambda: tuple(torch.sort(x["a"].t(), 1))
+    c["nc.topk_t"] = lambda: tuple(torch.topk(x["d"].transpose(1, 2), 2, 1))
+    c["nc.argsort_step"] = lambda: torch.argsort(x["a"][:, ::2], 0)
+    c["nc.matmul_tt"] = lambda: torch.matmul(x["b234"].transpose(1, 2), x["b234"])
+    c["nc.mm_step"] = lambda: torch.mm(x["a"][:, ::2], x["m23"])
+    c["nc.mv_t"] = lambda: torch.mv(x["a"].t(), x["v3"])
+    c["nc.bmm_perm"] = lambda: torch.bmm(x["d"].permute(0, 2, 1), x["d"])
+    c["nc.gather_t"] = lambda: x["a"].t().gather(0, torch.tensor([[0, 3, 1], [2, 2, 0]]))
+    c["nc.index_select_t"] = lambda: x["a"].t().index_select(1, x["idx"])
+    c["nc.scatter_add_t"] = lambda: x["a"].t().scatter_add(0, torch.tensor([[0, 3, 1], [2, 2, 0]]), x["m23"])
+    c["nc.where_t"] = lambda: torch.where(x["m"].t(), x["a"].t(), x["a2"][:, :1].t())
+    c["nc.cat_t"] = lambda: torch.cat([x["a"].t(), x["a2"].t()], 1)
+    c["nc.stack_t"] = lambda: torch.stack([x["a"].t(), x["a2"][:, ::1].t()], 2)
+    c["nc.clamp_step"] = lambda: torch.clamp(x["a"][:, ::2], -0.3, 0.3)
+    c["nc.expand_mul"] = lambda: x["c31"].expand(3, 4) * x["a"].t().t()
+    c["nc.masked_select_t"] = lambda: x["a"].t().masked_select(x["m"].t())
+    c["nc.nonzero_t"] = lambda: torch.nonzero(x["m"].t())
+    c["nc.tril_t"] = lambda: torch.tril(x["a"].t(), -1)
+    c["nc.flip_t"] = lambda: x["a"].t().flip(0)
+    c["nc.reshape_perm"] = lambda: x["d"].permute(1, 2, 0).reshape(-1)
+    c["nc.index_t"] = lambda: x["a"].t()[x["idx"]]
+    c["nc.diag_t"] = lambda: torch.diag(x["a"].t(), 1)
+    c["nc.to_double_t"] = lambda: x["a"].t().double()
+    c["nc.repeat_t"] = lambda: x["m23"].t().repeat(2, 1)
+    c["nc.one_hot_t"] = lambda: torch.nn.functional.one_hot(x["s_idx"].t(), 3)
+    # large tensors: past the kernels' OpenMP grain (32768 elements), contiguous or not
+    X, Y = big(256, 300), big(300, 256, 104729, 2039)
+    c["big.add_row"] = lambda: chk(X + X[0])
+    c["big.mul_tt"] = lambda: chk(X.t() * Y)
+    c["big.div_t_scalar"] = lambda: chk(2.5 / (Y.t().abs() + 1))
+    c["big.exp_step"] = lambda: chk(torch.exp(X[:, ::2] / 4))
+    c["big.tanh_t"] = lambda: chk(torch.tanh(Y.t()))
+    c["big.where"] = lambda: chk(torch.where(X > 0, X, Y.t()))
+    c["big.clamp_t"] = lambda: chk(torch.clamp(Y.t(), -1.0, 2.0))
+    c["big.sum_all"] = lambda: X.sum()
+    c["big.sum_t_all"] = lambda: Y.t().sum()
+    c["big.sum_0"] = lambda: X.sum(0)
+    c["big.sum_1"] = lambda: X.sum(1)
+    c["big.sum_t_1"] = lambda: Y.t().sum(1)
+    c["big.mean_all"] = lambda: X.mean()
+    c["big.amax_0"] = lambda: X.amax(0)
+    c["big.max_all"] = lambda: Y.max()
+    # PyTorch's float32 norm of X drifts 4e-6 from the exact value (it accumulates in float);
+    # ember accumulates in double, so the reference is the float64 norm rounded to float32.
+    c["big.norm"] = lambda: torch.norm(X.double()).float()
+    c["big.var_1"] = lambda: X.var((1,), True)
+    c["big.softmax_1"] = lambda: chk(torch.softmax(X, 1))
+    c["big.log_softmax_0"] = lambda: chk(torch.log_softmax(X, 0))
+    c["big.logsumexp_1"] = lambda: torch.logsumexp(X, (1,))
+    c["big.cumsum_1"] = lambda: chk(torch.cumsum(X, 1))
+    c["big.cumsum_0"] = lambda: chk(torch.cumsum(X, 0))
+    c["big.mm"] = lambda: chk(torch.mm(X, Y))
+    c["big.cat"] = lambda: chk(torch.cat([X, Y.t()], 1))
+    c["big.index_select"] = lambda: chk(X.index_select(1, torch.arange(299, -1, -3)))
+    c["big.copy_t"] = lambda: chk(X.t().contiguous())
+    c["big.int_sum"] = lambda: (torch.arange(100000) * 3).sum()
+    c["big.cmp_sum"] = lambda: (X > Y.t()).sum()
+    # edge cases: empty, 0-dim, non-finite values
+    c["edge.sum_empty"] = lambda: (torch.zeros(0, 3).sum(0), torch.zeros(0, 3).sum())
+    c["edge.mean_empty"] = lambda: torch.zeros(0).mean()
+    c["edge.prod_empty"] = lambda: torch.zeros(2, 0).prod(1)
+    c["edge.any_all_empty"] = lambda: (torch.zeros(0).any(), torch.zeros(0).all())
+    c["edge.norm_empty"] = lambda: torch.norm(torch.zeros(0))
+    c["edge.cumsum_empty"] = lambda: torch.cumsum(torch.zeros(0, 2), 0)
+    c["edge.softmax_empty"] = lambda: torch.softmax(torch.zeros(0, 3), 1)
+    c["edge.mm_empty_inner"] = lambda: torch.mm(torch.ones(2, 0), torch.ones(0, 3))
+    c["edge.matmul_empty_batch"] = lambda: torch.matmul(torch.ones(0, 2, 3), torch.ones(3, 4))
+    c["edge.cat_empty_all"] = lambda: torch.cat([torch.zeros(0, 3), torch.zeros(0, 3)])
+    c["edge.add_empty_bcast"] = lambda: torch.zeros(0, 1) + torch.ones(3)
+    c["edge.nonzero_none"] = lambda: torch.nonzero(torch.zeros(3))
+    c["edge.masked_select_none"] = lambda: x["a"].masked_select(torch.zeros(3, 4, dtype=torch.bool))
+    c["edge.index_select_empty"] = lambda: x["a"].index_select(0, torch.zeros(0, dtype=torch.long))
+    c["edge.topk_0"] = lambda: tuple(torch.topk(x["a"], 0))
+    c["edge.split_empty"] = lambda: tuple(torch.split(torch.zeros(0, 2), 2))
+    c["edge.s0_arith"] = lambda: (x["s0"] * 2, x["s0"] + x["a"], 1 - x["s0"], x["s0"].exp())
+    c["edge.s0_shape"] = lambda: (x["s0"].unsqueeze(0), x["s0"].reshape(1), x["s0"].flatten(),
+                                  x["s0"].view(-1), x["s0"].expand(2, 3))
+    c["edge.s0_reduce"] = lambda: (x["s0"].sum(), x["s0"].max(), torch.argmax(x["s0"]),
+                                   x["s0"].sum(0), x["s0"].mean(0, keepdim=True))
+    c["edge.s0_softmax"] = lambda: (torch.softmax(x["s0"], 0), torch.cumsum(x["s0"], 0))
+    c["edge.s0_stack"] = lambda: torch.stack([x["s0"], x["s0"] * 2])
+    c["edge.s0_t"] = lambda: x["s0"].t()
+    c["edge.var_single"] = lambda: (torch.ones(1).var(), torch.ones(2, 1).std((1,)))
+    c["edge.logsumexp_ninf"] = lambda: torch.logsumexp(x["ninf"], (1,))
+    c["edge.softmax_ninf"] = lambda: torch.softmax(x["ninf"][1:], 1)
+    c["edge.log_softmax_ninf"] = lambda: torch.log_softmax(x["ninf"][1:], 1)
+    c["edge.max_nan"] = lambda: (x["nanv"].max(), x["nanv"].min(), x["nanv"].amax(0))
+    c["edge.max_dim_nan"] = lambda: tuple(torch.max(x["nanv"].reshape(1, 5), 1))
+    c["edge.argmax_nan"] = lambda: (torch.argmax(x["nanv"]), torch.argmin(x["nanv"]))
+    c["edge.sort_nan"] = lambda: tuple(torch.sort(x["nanv"]))
+    c["edge.sort_nan_desc"] = lambda: tuple(torch.sort(x["nanv"], descending=True))
+    c["edge.sum_nan"] = lambda: (x["nanv"].sum(), torch.cumsum(x["nanv"], 0))
+    c["edge.minimum_nan"] = lambda: torch.minimum(x["nanv"], torch.zeros(5))
+    c["edge.div_zero"] = lambda: x["zv"] / torch.zeros(6)
+    c["edge.int_div_zero"] = lambda: x["j4"] / 0
+    c["edge.pow_edges"] = lambda: (x["zv"] ** 0, x["zv"] ** -1, x["zv"] ** (1 / 3), x["zv"] ** 0.5)
+    c["edge.sign_zero"] = lambda: (torch.sign(x["zv"]), torch.abs(x["zv"]), torch.sqrt(x["zv"]))
+    c["edge.log_zero"] = lambda: (torch.log(x["zv"]), torch.log1p(x["zv"] - 1))
+    c["edge.clamp_inf"] = lambda: torch.clamp(x["nanv"], min=0.0)
     # in-place variants and aliasing through views
     def ip(f):
         c["ip." + f.__name__] = f
