@@ -234,6 +234,14 @@ TEST(UndefinedTensor, IsUndefined) {
   EXPECT_THAT(error_of([&] { u.size(0); }), HasSubstr("undefined"));
   EXPECT_THAT(error_of([&] { u.data_ptr<float>(); }), HasSubstr("undefined"));
   EXPECT_THAT(error_of([&] { ones({2}).copy_(u); }), HasSubstr("undefined"));
+  // Geometry queries throw rather than dereference nothing (libtorch throws too).
+  EXPECT_THAT(error_of([&] { u.dim(); }), HasSubstr("undefined"));
+  EXPECT_THAT(error_of([&] { u.numel(); }), HasSubstr("undefined"));
+  EXPECT_THAT(error_of([&] { u.sizes(); }), HasSubstr("undefined"));
+  EXPECT_THAT(error_of([&] { u.scalar_type(); }), HasSubstr("undefined"));
+  EXPECT_THAT(error_of([&] { u.is_contiguous(); }), HasSubstr("undefined"));
+  EXPECT_THAT(error_of([&] { u.item(); }), HasSubstr("undefined"));
+  EXPECT_THAT(error_of([&] { u.data_ptr(); }), HasSubstr("undefined"));
 }
 
 }  // namespace

@@ -40,23 +40,23 @@ class Tensor {
   int64_t use_count() const { return impl_.use_count(); }
   void reset() { impl_.reset(); }
 
-  int64_t dim() const { return impl()->dim(); }
+  int64_t dim() const { return impl_checked()->dim(); }
   int64_t ndimension() const { return dim(); }
-  int64_t numel() const { return impl()->numel(); }
-  IntArrayRef sizes() const { return impl()->sizes(); }
+  int64_t numel() const { return impl_checked()->numel(); }
+  IntArrayRef sizes() const { return impl_checked()->sizes(); }
   IntArrayRef shape() const { return sizes(); }
-  IntArrayRef strides() const { return impl()->strides(); }
+  IntArrayRef strides() const { return impl_checked()->strides(); }
   int64_t size(int64_t d) const;
   int64_t stride(int64_t d) const;
-  int64_t storage_offset() const { return impl()->storage_offset(); }
-  ScalarType scalar_type() const { return impl()->dtype(); }
+  int64_t storage_offset() const { return impl_checked()->storage_offset(); }
+  ScalarType scalar_type() const { return impl_checked()->dtype(); }
   ScalarType dtype() const { return scalar_type(); }
-  Device device() const { return impl()->device(); }
+  Device device() const { return impl_checked()->device(); }
   bool is_cpu() const { return device().is_cpu(); }
   bool is_cuda() const { return device().is_cuda(); }
   Layout layout() const { return kStrided; }
   TensorOptions options() const { return TensorOptions().dtype(scalar_type()).device(device()); }
-  bool is_contiguous() const { return impl()->is_contiguous(); }
+  bool is_contiguous() const { return impl_checked()->is_contiguous(); }
   int64_t element_size() const { return ember::element_size(scalar_type()); }
   int64_t itemsize() const { return element_size(); }
   int64_t nbytes() const { return numel() * element_size(); }
@@ -66,7 +66,7 @@ class Tensor {
   // ---- data access ---------------------------------------------------------------------------
   template <class T>
   T* data_ptr() const;
-  void* data_ptr() const { return impl()->data(); }
+  void* data_ptr() const { return impl_checked()->data(); }
   template <class T>
   T item() const;
   Scalar item() const;
@@ -86,7 +86,7 @@ class Tensor {
   bool retains_grad() const;
   const std::shared_ptr<autograd::Node>& grad_fn() const;
   uint32_t output_nr() const;
-  uint32_t _version() const { return impl()->storage()->version(); }
+  uint32_t _version() const { return impl_checked()->storage()->version(); }
   void backward(const Tensor& gradient = {}, std::optional<bool> retain_graph = std::nullopt,
                 bool create_graph = false,
                 std::optional<std::vector<Tensor>> inputs = std::nullopt) const;
