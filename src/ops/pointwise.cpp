@@ -358,16 +358,33 @@ Tensor add(const Tensor& a, const Scalar& b, const Scalar& alpha) {
                                                            : Scalar(b.toLong() * alpha.toLong());
   return apply(AddScalar{s, kFloat}, a);
 }
+namespace {
+// PyTorch refuses `-` with a bool operand (a mask minus a mask is usually a bug).
+void check_sub_bool(bool a_bool, bool b_bool, const char* op) {
+  EMBER_CHECK(!(a_bool && b_bool), op,
+              ": Subtraction, the `-` operator, with two bool tensors is not supported. Use the "
+              "`^` or `logical_xor()` operator instead.");
+  EMBER_CHECK(!a_bool && !b_bool, op,
+              ": Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+              "trying to invert a mask, use the `~` or `logical_not()` operator instead.");
+}
+}  // namespace
+
 Tensor sub(const Tensor& a, const Tensor& b, const Scalar& alpha) {
+  check_sub_bool(a.scalar_type() == kBool, b.scalar_type() == kBool, "sub");
   return apply(Sub{alpha, {}, {}, kFloat, kFloat}, a, b);
 }
 Tensor sub(const Tensor& a, const Scalar& b, const Scalar& alpha) {
+  check_sub_bool(a.scalar_type() == kBool, b.is_boolean(), "sub");
   const Scalar s = b.is_floating_point() || alpha.is_floating_point()
                        ? Scalar(-b.toDouble() * alpha.toDouble())
                        : Scalar(-b.toLong() * alpha.toLong());
   return apply(SubScalar{{s, kFloat}}, a);
 }
-Tensor rsub(const Tensor& a, const Scalar& b) { return apply(RsubScalar{b, kFloat}, a); }
+Tensor rsub(const Tensor& a, const Scalar& b) {
+  check_sub_bool(b.is_boolean(), a.scalar_type() == kBool, "rsub");
+  return apply(RsubScalar{b, kFloat}, a);
+}
 Tensor mul(const Tensor& a, const Tensor& b) { return apply(Mul{}, a, b); }
 Tensor mul(const Tensor& a, const Scalar& b) { return apply(MulScalar{b, kFloat}, a); }
 Tensor div(const Tensor& a, const Tensor& b) { return apply(Div{}, a, b); }
@@ -427,8 +444,14 @@ Tensor& Tensor::add_(const Scalar& o, const Scalar& alpha) {
         *this, false, "add_", [&](const Tensor& s) { return ember::add(s, o, alpha); }, [] {});
   return add_(scalar_tensor(o.toDouble() * alpha.toDouble(), o.type()));
 }
-Tensor& Tensor::sub_(const Tensor& o, const Scalar& alpha) { return add_(o, -alpha); }
-Tensor& Tensor::sub_(const Scalar& o, const Scalar& alpha) { return add_(o, -alpha); }
+Tensor& Tensor::sub_(const Tensor& o, const Scalar& alpha) {
+  check_sub_bool(scalar_type() == kBool, o.scalar_type() == kBool, "sub_");
+  return add_(o, -alpha);
+}
+Tensor& Tensor::sub_(const Scalar& o, const Scalar& alpha) {
+  check_sub_bool(scalar_type() == kBool, o.is_boolean(), "sub_");
+  return add_(o, -alpha);
+}
 Tensor& Tensor::mul_(const Tensor& o) {
   return inplace(
       *this, o.requires_grad(), "mul_", [&](const Tensor& s) { return ember::mul(s, o); },

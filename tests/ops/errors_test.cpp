@@ -31,6 +31,15 @@ TEST(BroadcastErrors, NameTheOpAndBothShapes) {
   expect_error([] { broadcast_shapes({2, 3}, {4}); }, {"[2, 3]", "[4]"});
 }
 
+TEST(Broadcast, ShapesAndWrappedDims) {
+  EXPECT_EQ(broadcast_shapes({3, 1}, {1, 4}), (std::vector<int64_t>{3, 4}));
+  EXPECT_EQ(broadcast_shapes({2, 1, 5}, {3, 1}), (std::vector<int64_t>{2, 3, 5}));
+  EXPECT_EQ(broadcast_shapes({}, {0, 2}), (std::vector<int64_t>{0, 2}));
+  EXPECT_EQ(maybe_wrap_dim(-1, 3), 2);
+  EXPECT_EQ(maybe_wrap_dim(-1, 0), 0);  // a 0-dim tensor accepts dims -1 and 0, as PyTorch
+  expect_error([] { maybe_wrap_dim(3, 3, "myop"); }, {"myop", "[-3, 2]", "3"});
+}
+
 TEST(BroadcastErrors, InPlaceCannotGrowSelf) {
   Tensor a = f32({3, 1});
   expect_error([&] { a.add_(f32({3, 4})); }, {"add_", "[3, 1]", "[3, 4]"});
@@ -191,6 +200,17 @@ TEST(DtypeErrors, IndicesMasksAndMathNameTheDtype) {
   expect_error([&] { norm(zeros({3}, dtype(kLong))); }, {"norm", "floating point", "Long"});
   expect_error([&] { var(zeros({3}, dtype(kLong))); }, {"var", "floating point", "Long"});
   expect_error([&] { remainder(zeros({3}, dtype(kLong)), 0); }, {"remainder", "division by zero"});
+}
+
+TEST(DtypeErrors, SubtractionWithABoolIsRejectedAsInPyTorch) {
+  Tensor m = tensor({true, false}), i = tensor({1, 2});
+  expect_error([&] { m - m; }, {"sub", "two bool tensors", "logical_xor"});
+  expect_error([&] { i - m; }, {"sub", "with a bool tensor", "logical_not"});
+  expect_error([&] { m - 1; }, {"sub", "with a bool tensor"});
+  expect_error([&] { i - Scalar(true); }, {"sub", "with a bool tensor"});
+  expect_error([&] { 1 - m; }, {"rsub", "with a bool tensor"});
+  expect_error([&] { i.sub_(m); }, {"sub_", "with a bool tensor"});
+  expect_values(i - 1, {0, 1});  // integers still subtract
 }
 
 TEST(DtypeErrors, InPlaceResultsMustCastToSelf) {
