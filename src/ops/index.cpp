@@ -23,6 +23,15 @@ void outer_inner(IntArrayRef shape, int64_t dim, int64_t& O, int64_t& I) {
   for (size_t d = dim + 1; d < shape.size(); ++d) I *= shape[d];
 }
 
+/// A contiguous copy of x without history (clone() keeps a dense x's strides; the kernels
+/// below index contiguous outputs).
+Tensor contiguous_copy(const Tensor& x) {
+  NoGradGuard g;
+  Tensor out = new_empty(x.sizes(), x.scalar_type());
+  out.copy_(x);
+  return out;
+}
+
 /// out[o, j, i] (op)= src[o, j, i] at out position index[j] along dim; out and src contiguous.
 enum class Mode { Select, Add, Copy };
 void index_kernel(const Tensor& out, const Tensor& src, int64_t dim, const Tensor& index, Mode mode,
@@ -88,7 +97,7 @@ struct IndexAdd {
     EMBER_CHECK(src.dim() == x.dim() && src.size(dim) == index.numel(),
                 "index_add: source of shape ", src.sizes(), " does not match self ", x.sizes(),
                 " with ", index.numel(), " indices along dim ", dim);
-    Tensor out = x.clone().detach();
+    Tensor out = contiguous_copy(x);
     index_kernel(out, as_type(src, x.scalar_type()).contiguous(), dim, index, Mode::Add,
                  "index_add");
     return out;
@@ -101,7 +110,7 @@ struct IndexCopy {  // used by index_put_
   int64_t dim;
   Tensor index;
   Tensor forward(const Tensor& x, const Tensor& src) {
-    Tensor out = x.clone().detach();
+    Tensor out = contiguous_copy(x);
     index_kernel(out, as_type(src, x.scalar_type()).contiguous(), dim, index, Mode::Copy,
                  "index_put_");
     return out;
@@ -190,7 +199,7 @@ struct Scatter {
     for (int64_t d = 0; d < index.dim(); ++d)
       EMBER_CHECK(src.dim() == index.dim() && index.size(d) <= src.size(d), op, ": Expected index ",
                   index.sizes(), " to be smaller than src ", src.sizes());
-    Tensor out = x.clone().detach();
+    Tensor out = contiguous_copy(x);
     Tensor s = as_type(src, x.scalar_type());
     EMBER_DISPATCH_ALL(x.scalar_type(), op, [&] {
       scalar_t* o = out.data_ptr<scalar_t>();
@@ -220,7 +229,7 @@ struct ScatterValue {
     index = check_index(index, "scatter");
     dim = maybe_wrap_dim(dim, std::max<int64_t>(x.dim(), 1), "scatter");
     check_gather_shapes(x, dim, index, "scatter");
-    Tensor out = x.clone().detach();
+    Tensor out = contiguous_copy(x);
     EMBER_DISPATCH_ALL(x.scalar_type(), "scatter", [&] {
       scalar_t* o = out.data_ptr<scalar_t>();
       const scalar_t v = value.to<scalar_t>();

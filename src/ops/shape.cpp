@@ -249,8 +249,9 @@ struct AsStrided : StridedView {
 
 struct Clone {
   static constexpr const char* name = "CloneBackward0";
+  bool contiguous;  // else PyTorch's memory_format=preserve: a dense x keeps its strides
   Tensor forward(const Tensor& x) {
-    Tensor out = new_empty(x.sizes(), x.scalar_type());
+    Tensor out = contiguous ? new_empty(x.sizes(), x.scalar_type()) : empty_like(x);
     EMBER_DISPATCH_ALL(x.scalar_type(), "clone", [&] {
       unary_kernel<scalar_t, scalar_t>(out, x, [](scalar_t v) { return v; });
     });
@@ -352,7 +353,7 @@ struct Flip {
       if (x.size(d) > 0) offset += (x.size(d) - 1) * x.stride(d);
       strides[d] = -strides[d];
     }
-    return make_view(x, x.sizes(), strides, offset).clone();
+    return apply(Clone{true}, make_view(x, x.sizes(), strides, offset));
   }
   variable_list backward(const Tensor& g, const Node&) { return {g.flip(dims)}; }
 };
@@ -366,7 +367,7 @@ Tensor view(const Tensor& x, IntArrayRef size) { return apply(View{size, {}}, x)
 Tensor reshape(const Tensor& x, IntArrayRef size) {
   DimVector s = infer_size(size, x.numel(), "reshape");
   if (view_strides(x.sizes(), x.strides(), s)) return apply(ReshapeAlias{{s, {}}}, x);
-  return view(x.clone(), s);
+  return view(apply(Clone{true}, x), s);
 }
 Tensor flatten(const Tensor& x, int64_t start_dim, int64_t end_dim) {
   if (x.dim() == 0) return x.reshape({1});
@@ -550,8 +551,8 @@ Tensor triu(const Tensor& x, int64_t k) {
   return where(j - i >= k, x, zeros({}, x.options()));
 }
 
-Tensor contiguous(const Tensor& x) { return x.is_contiguous() ? x : clone(x); }
-Tensor clone(const Tensor& x) { return apply(Clone{}, x); }
+Tensor contiguous(const Tensor& x) { return x.is_contiguous() ? x : apply(Clone{true}, x); }
+Tensor clone(const Tensor& x) { return apply(Clone{false}, x); }
 Tensor Tensor::to(ScalarType t, bool, bool copy) const {
   if (t == scalar_type() && !copy) return *this;
   return apply(ToCopy{t}, *this);
@@ -643,7 +644,7 @@ Tensor repeat(const Tensor& x, IntArrayRef repeats) {
   }
   // Always a copy, as in PyTorch: reshaping alone would alias x when every repeat is 1, or
   // give a stride-0 view when a repeated dim has size 1.
-  return clone(x.reshape(inter).expand(expanded)).view(final_shape);
+  return apply(Clone{true}, x.reshape(inter).expand(expanded)).view(final_shape);
 }
 
 }  // namespace ember

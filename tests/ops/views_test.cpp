@@ -121,5 +121,25 @@ TEST(Views, CopyIntoATransposedViewOfItselfUsesTheOldValues) {
   expect_values(x, {0, 2, 1, 3});
 }
 
+// Strides as PyTorch 1.13 gives them (memory_format=preserve for clone; contiguous otherwise).
+TEST(Views, CloneKeepsDenseStridesContiguousAndReshapeDoNot) {
+  auto strides = [](const Tensor& t) { return t.strides().vec(); };
+  Tensor x = zeros({3, 4}), d = zeros({2, 3, 4});
+  EXPECT_EQ(strides(x.t().clone()), (std::vector<int64_t>{1, 4}));
+  EXPECT_EQ(strides(d.permute({2, 0, 1}).clone()), (std::vector<int64_t>{1, 12, 4}));
+  EXPECT_EQ(strides(x.slice(1, std::nullopt, std::nullopt, 2).clone()),
+            (std::vector<int64_t>{2, 1}));  // not dense
+  EXPECT_EQ(strides(x.slice(1, 0, 1).expand({3, 4}).clone()), (std::vector<int64_t>{4, 1}));
+  EXPECT_EQ(strides(x.t().contiguous()), (std::vector<int64_t>{3, 1}));
+  EXPECT_EQ(strides(x.t().reshape({12})), (std::vector<int64_t>{1}));
+  // A transposed clone still holds the transposed values and still indexes correctly.
+  Tensor a = arange(6, dtype(kFloat)).view({2, 3});
+  Tensor c = a.t().clone();  // (3, 2) with strides (1, 3)
+  expect_values(c, {0, 3, 1, 4, 2, 5});
+  expect_values(c.index_select(0, tensor({2, 0})), {2, 5, 0, 3});
+  expect_values(c.scatter_add(1, tensor({{1}, {0}, {1}}), ones({3, 1})), {0, 4, 2, 4, 2, 6});
+  expect_values(c.reshape({6}), {0, 3, 1, 4, 2, 5});
+}
+
 }  // namespace
 }  // namespace ember::testing
