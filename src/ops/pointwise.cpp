@@ -442,6 +442,7 @@ Tensor& Tensor::add_(const Scalar& o, const Scalar& alpha) {
   if (GradMode::is_enabled() && requires_grad())  // records AddBackward1, as libtorch
     return inplace(
         *this, false, "add_", [&](const Tensor& s) { return ember::add(s, o, alpha); }, [] {});
+  check_inplace_cast(result_type(*this, o), *this, "add_");  // names the type as PyTorch does
   return add_(scalar_tensor(o.toDouble() * alpha.toDouble(), o.type()));
 }
 Tensor& Tensor::sub_(const Tensor& o, const Scalar& alpha) {
@@ -461,6 +462,7 @@ Tensor& Tensor::mul_(const Scalar& o) {
   if (GradMode::is_enabled() && requires_grad())  // records MulBackward1, as libtorch
     return inplace(
         *this, false, "mul_", [&](const Tensor& s) { return ember::mul(s, o); }, [] {});
+  check_inplace_cast(result_type(*this, o), *this, "mul_");  // names the type as PyTorch does
   return mul_(scalar_tensor(o, o.type()));
 }
 Tensor& Tensor::div_(const Tensor& o) {

@@ -215,7 +215,10 @@ TEST(DtypeErrors, SubtractionWithABoolIsRejectedAsInPyTorch) {
 
 TEST(DtypeErrors, InPlaceResultsMustCastToSelf) {
   Tensor i = zeros({3}, dtype(kLong));
-  expect_error([&] { i.mul_(2.5); }, {"mul_", "can't be cast to the desired output type Long"});
+  expect_error([&] { i.mul_(2.5); },
+               {"mul_: result type Float can't be cast to the desired output type Long"});
+  expect_error([&] { i.add_(0.5); },
+               {"add_: result type Float can't be cast to the desired output type Long"});
   expect_error([&] { i.div_(2); }, {"div_", "Float", "Long"});
   expect_error([&] { i += f32({3}); }, {"add_", "Float", "Long"});
   expect_error([&] { i.sqrt_(); }, {"sqrt_", "Float", "Long"});
