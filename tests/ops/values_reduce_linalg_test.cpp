@@ -67,7 +67,7 @@ std::vector<GoldenCase> make_reduce_linalg_cases() {
        }},
       {"red.var", [](X x) -> Outs { return {x("a").var()}; }},
       {"red.var_biased", [](X x) -> Outs { return {var(x("a"), false)}; }},
-      // var({1}) alone would pick var(bool unbiased): see Reductions.VarWithOneBracedDim.
+      // var({1}) alone would pick var(bool unbiased): see errors_test.cpp, Reductions.*BracedDim*.
       {"red.var_dim", [](X x) -> Outs { return {x("d").var({1}, true)}; }},
       {"red.var_dimk",
        [](X x) -> Outs {
