@@ -74,9 +74,8 @@ TEST(Dtype, BinaryArithmeticPromotesLikePyTorch) {
 }
 
 // PyTorch rejects `-` with a bool operand ("Subtraction, the `-` operator, with a bool tensor is
-// not supported"). ember's sub (src/ops/pointwise.cpp) computes it instead; disabled until that is
-// fixed there.
-TEST(Dtype, DISABLED_BoolSubtractionIsRejected) {
+// not supported").
+TEST(Dtype, BoolSubtractionIsRejected) {
   for (const auto& c : golden()["binary_promotion"]) {
     if (c["dtype"] != "error") continue;
     SCOPED_TRACE(c.dump());
