@@ -61,10 +61,12 @@ variable_list AccumulateGrad::call(Tensor* grads) {
   if (!g.defined()) {
     if (GradMode::is_enabled())
       g = new_grad;  // create_graph: keep its history
-    else if (new_grad.use_count() == 1 && new_grad.is_contiguous() && !new_grad.requires_grad())
-      g = std::move(new_grad);  // nobody else sees it: steal
+    else if (new_grad.use_count() == 1 && !new_grad.requires_grad() &&
+             (variable_.is_contiguous() ? new_grad.is_contiguous()
+                                        : new_grad.strides() == variable_.strides()))
+      g = std::move(new_grad);  // nobody else sees it and it has the leaf's layout: steal
     else
-      g = new_grad.detach().clone();
+      g = empty_like(variable_).copy_(new_grad);  // PyTorch's layout contract: the leaf's strides
   } else if (GradMode::is_enabled()) {
     g = g + new_grad;
   } else {

@@ -65,6 +65,21 @@ Tensor mm_impl(const Tensor& a, const Tensor& b) {
   return out;
 }
 
+// Gradients of a product's operands in the operand's own layout (PyTorch's mm_mat1_backward and
+// mm_mat2_backward): for a column-major operand, such as the transposed weight linear() passes,
+// the product is computed transposed, so the weight's gradient arrives row-major, like the weight,
+// and AccumulateGrad keeps it without a transposing copy.
+bool column_major(const Tensor& t) {
+  return t.dim() == 2 && t.size(0) > 1 && t.size(1) > 1 && t.stride(0) == 1 &&
+         t.stride(1) == t.size(0);
+}
+Tensor mat1_grad(const Tensor& g, const Tensor& x, const Tensor& y) {  // d(x·y)/dx
+  return column_major(x) ? mm(y, g.t()).t() : mm(g, y.t());
+}
+Tensor mat2_grad(const Tensor& g, const Tensor& x, const Tensor& y) {  // d(x·y)/dy
+  return column_major(y) ? mm(g.t(), x).t() : mm(x.t(), g);
+}
+
 struct Mm {
   static constexpr const char* name = "MmBackward0";
   SavedTensor a, b;
@@ -74,8 +89,8 @@ struct Mm {
   }
   variable_list backward(const Tensor& g, const Node& n) {
     Tensor x = a.unpack(), y = b.unpack();
-    return {n.should_compute_output(0) ? mm(g, y.t()) : Tensor(),
-            n.should_compute_output(1) ? mm(x.t(), g) : Tensor()};
+    return {n.should_compute_output(0) ? mat1_grad(g, x, y) : Tensor(),
+            n.should_compute_output(1) ? mat2_grad(g, x, y) : Tensor()};
   }
 };
 
@@ -149,8 +164,12 @@ struct Addmm {
     Tensor x = a.unpack(), y = b.unpack();
     Tensor gs, gx, gy;
     if (n.should_compute_output(0)) gs = sum_to(beta == 1 ? g : g * beta, self_shape);
-    if (n.should_compute_output(1)) gx = alpha == 1 ? mm(g, y.t()) : mm(g, y.t()) * alpha;
-    if (n.should_compute_output(2)) gy = alpha == 1 ? mm(x.t(), g) : mm(x.t(), g) * alpha;
+    if (n.should_compute_output(1)) gx = mat1_grad(g, x, y);
+    if (n.should_compute_output(2)) gy = mat2_grad(g, x, y);
+    if (alpha != 1) {
+      if (gx.defined()) gx = gx * alpha;
+      if (gy.defined()) gy = gy * alpha;
+    }
     return {gs, gx, gy};
   }
 };

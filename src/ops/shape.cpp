@@ -1,6 +1,7 @@
 // Shape ops: views (view, reshape, permute, transpose, expand, squeeze, unsqueeze, select,
 // narrow, slice, as_strided) and copies (contiguous, clone, cat, stack, flip, repeat), with
 // their backward formulas. Views share storage with their input.
+#include <cstring>
 #include <numeric>
 
 #include "ember/tensor/indexing.h"
@@ -252,6 +253,13 @@ struct Clone {
   bool contiguous;  // else PyTorch's memory_format=preserve: a dense x keeps its strides
   Tensor forward(const Tensor& x) {
     Tensor out = contiguous ? new_empty(x.sizes(), x.scalar_type()) : empty_like(x);
+    // Same strides means x is dense (empty_like keeps only dense layouts) and both hold their
+    // elements in the same order in one block: copy it whole, whatever the permutation (a
+    // transposed gradient walked in logical order was most of an MLP step).
+    if (out.strides() == x.strides()) {
+      if (out.nbytes() > 0) std::memcpy(out.data_ptr(), x.data_ptr(), out.nbytes());
+      return out;
+    }
     EMBER_DISPATCH_ALL(x.scalar_type(), "clone", [&] {
       unary_kernel<scalar_t, scalar_t>(out, x, [](scalar_t v) { return v; });
     });
