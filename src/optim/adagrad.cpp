@@ -51,9 +51,8 @@ template <class T, bool kWeightDecay>
 void adagrad_update(T* p, const T* grad, T* sum, int64_t n, const AdagradOptions& o, int64_t step) {
   const T clr = o.lr() / (1 + static_cast<double>(step - 1) * o.lr_decay());
   const T weight_decay = o.weight_decay(), eps = o.eps();
-  T std[detail::kChunk];
-  for (int64_t begin = 0; begin < n; begin += detail::kChunk) {
-    const int64_t len = std::min(detail::kChunk, n - begin);
+  detail::for_chunks(n, [&](int64_t begin, int64_t len) {
+    T std[detail::kChunk];
     T *pc = p + begin, *sc = sum + begin;
     const T* gc = grad + begin;
     for (int64_t i = 0; i < len; ++i) {
@@ -68,7 +67,7 @@ void adagrad_update(T* p, const T* grad, T* sum, int64_t n, const AdagradOptions
       if constexpr (kWeightDecay) g += weight_decay * pc[i];
       pc[i] -= clr * g / (std[i] + eps);  // param.addcdiv_(g, std, −clr)
     }
-  }
+  });
 }
 
 }  // namespace

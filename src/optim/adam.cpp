@@ -63,9 +63,8 @@ void adam_update(T* p, const T* grad, T* m, T* v, T* v_max, int64_t n, const Ada
   const T weight_decay = o.weight_decay(), eps = o.eps();
   const T step_size = o.lr() / bc.bias_correction1;
   const T bias_correction2_sqrt = bc.bias_correction2_sqrt;
-  T root[detail::kChunk];
-  for (int64_t begin = 0; begin < n; begin += detail::kChunk) {
-    const int64_t len = std::min(detail::kChunk, n - begin);
+  detail::for_chunks(n, [&](int64_t begin, int64_t len) {
+    T root[detail::kChunk];
     T *pc = p + begin, *mc = m + begin, *vc = v + begin;
     T* v_maxc = kAmsgrad ? v_max + begin : nullptr;  // (no offset on a null pointer)
     const T* gc = grad + begin;
@@ -82,7 +81,7 @@ void adam_update(T* p, const T* grad, T* m, T* v, T* v_max, int64_t n, const Ada
       const T denom = root[i] / bias_correction2_sqrt + eps;
       pc[i] -= step_size * mc[i] / denom;  // param.addcdiv_(exp_avg, denom, −step_size)
     }
-  }
+  });
 }
 
 }  // namespace

@@ -62,9 +62,8 @@ void adamw_update(T* p, const T* grad, T* m, T* v, T* v_max, int64_t n, const Ad
   const T decay = 1 - o.lr() * o.weight_decay(), eps = o.eps();
   const T step_size = o.lr() / bc.bias_correction1;
   const T bias_correction2_sqrt = bc.bias_correction2_sqrt;
-  T root[detail::kChunk];
-  for (int64_t begin = 0; begin < n; begin += detail::kChunk) {
-    const int64_t len = std::min(detail::kChunk, n - begin);
+  detail::for_chunks(n, [&](int64_t begin, int64_t len) {
+    T root[detail::kChunk];
     T *pc = p + begin, *mc = m + begin, *vc = v + begin;
     T* v_maxc = kAmsgrad ? v_max + begin : nullptr;
     const T* gc = grad + begin;
@@ -81,7 +80,7 @@ void adamw_update(T* p, const T* grad, T* m, T* v, T* v_max, int64_t n, const Ad
       const T denom = root[i] / bias_correction2_sqrt + eps;
       pc[i] -= step_size * mc[i] / denom;
     }
-  }
+  });
 }
 
 }  // namespace

@@ -48,9 +48,8 @@ void rmsprop_update(T* p, const T* grad, T* square_avg, T* grad_avg, T* buf, int
   const T lr = o.lr(), alpha = o.alpha(), one_minus_alpha = 1 - o.alpha();
   const T eps = o.eps(), weight_decay = o.weight_decay(), momentum = o.momentum();
   const bool decay = o.weight_decay() != 0;
-  T avg[detail::kChunk];
-  for (int64_t begin = 0; begin < n; begin += detail::kChunk) {
-    const int64_t len = std::min(detail::kChunk, n - begin);
+  detail::for_chunks(n, [&](int64_t begin, int64_t len) {
+    T avg[detail::kChunk];
     T *pc = p + begin, *sq = square_avg + begin;
     T* ga = kCentered ? grad_avg + begin : nullptr;
     T* bc = kMomentum ? buf + begin : nullptr;
@@ -76,7 +75,7 @@ void rmsprop_update(T* p, const T* grad, T* square_avg, T* grad_avg, T* buf, int
         pc[i] -= lr * g / d;  // param.addcdiv_(g, avg, −lr)
       }
     }
-  }
+  });
 }
 
 }  // namespace

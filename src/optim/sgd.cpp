@@ -39,14 +39,22 @@ template <class T>
 void sgd_update(T* p, const T* grad, T* buf, int64_t n, const SGDOptions& o, bool first) {
   const T lr = o.lr(), momentum = o.momentum(), weight_decay = o.weight_decay();
   const T one_minus_dampening = 1 - o.dampening();
-  for (int64_t i = 0; i < n; ++i) {
+  const bool nesterov = o.nesterov();
+  auto update = [&](int64_t i) {
     T g = grad[i];
     if (weight_decay != 0) g += weight_decay * p[i];
     if (buf) {
       buf[i] = first ? g : momentum * buf[i] + one_minus_dampening * g;
-      g = o.nesterov() ? g + momentum * buf[i] : buf[i];
+      g = nesterov ? g + momentum * buf[i] : buf[i];
     }
     p[i] -= lr * g;
+  };
+  if (n >= detail::kParallelElements) {  // (a serial OpenMP region would cost small steps)
+#pragma omp parallel for simd schedule(static)
+    for (int64_t i = 0; i < n; ++i) update(i);
+  } else {
+#pragma omp simd
+    for (int64_t i = 0; i < n; ++i) update(i);
   }
 }
 

@@ -56,6 +56,21 @@ T* data(const Tensor& buffer) {
 
 /// Update loops run over chunks of this many elements, with a stack buffer for the square roots.
 constexpr int64_t kChunk = 256;
+/// Parameters with at least this many elements are updated by all threads (chunks split
+/// statically, so results do not depend on the thread count: each element's update is its own).
+constexpr int64_t kParallelElements = 1 << 16;
+
+/// Calls body(begin, len) for consecutive chunks of [0, n), all threads sharing large n.
+/// (Small parameters stay on this thread: even a serial OpenMP region costs a per-sample step.)
+template <class F>
+void for_chunks(int64_t n, F&& body) {
+  if (n >= kParallelElements) {
+#pragma omp parallel for schedule(static)
+    for (int64_t begin = 0; begin < n; begin += kChunk) body(begin, std::min(kChunk, n - begin));
+  } else {
+    for (int64_t begin = 0; begin < n; begin += kChunk) body(begin, std::min(kChunk, n - begin));
+  }
+}
 
 /// x[i] = √x[i]. A loop calling std::sqrt stays scalar under GCC's default -fmath-errno (it keeps
 /// a library call for negative inputs, to set errno), which makes Adam's loop 4x slower; the
