@@ -77,8 +77,18 @@ def target_check(name, med, unit):
     return None
 
 
+# Settings that change how the libraries thread or pick BLAS kernels. "Out of the box" means
+# without them, so they are removed from every run's environment (a session or CI machine may
+# export e.g. OPENBLAS_CORETYPE); a variant adds back only its own.
+TUNING_PREFIXES = ("OPENBLAS_", "GOTO", "OMP_", "GOMP_", "KMP_", "MKL_")
+
+
+def clean_env():
+    return {k: v for k, v in os.environ.items() if not k.startswith(TUNING_PREFIXES)}
+
+
 def run(cmd, env_extra, timeout=900):
-    env = dict(os.environ)
+    env = clean_env()
     env.update(env_extra)
     p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout)
     return p
@@ -158,7 +168,7 @@ def hello_metrics(builds, runs, log):
         walls, rss = [], []
         for _ in range(runs):
             t0 = time.perf_counter()
-            p = subprocess.Popen([exe], stdout=subprocess.DEVNULL)
+            p = subprocess.Popen([exe], stdout=subprocess.DEVNULL, env=clean_env())
             _, code, ru = os.wait4(p.pid, 0)
             p.returncode = code
             walls.append(time.perf_counter() - t0)
@@ -503,7 +513,10 @@ def main():
             "`std::chrono::steady_clock` and prints `RESULT <name> <value> <unit>`; the table "
             "shows the median over rounds. Training steps include `zero_grad`, forward, loss, "
             "`backward`, `step` and the `loss.item()` a training loop reads. Threads: each "
-            "library's default (no `OMP_NUM_THREADS`).",
+            "library's default. Every run gets the session's environment without `OPENBLAS_*`, `GOTO*`, "
+            "`OMP_*`, `GOMP_*`, `KMP_*` and `MKL_*` variables (a machine may export e.g. "
+            "`OPENBLAS_CORETYPE`), so \"out of the box\" is what a fresh shell gives; only the "
+            "SkylakeX variant adds its one setting back.",
             "- 6: `torch::mm` allocates its output on every call on both sides. The practical "
             "peak is ember's `bench_gemm` FMA loop (`peak_fma_threads`), a property of the "
             "machine rather than of either library.",
