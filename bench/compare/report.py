@@ -225,7 +225,7 @@ def compile_time(build, log):
     if os.path.basename(argv[0]) == "ccache":
         argv = argv[1:]
     i = argv.index("-o")
-    argv[i + 1] = os.path.join(build, "hello_compile_timing.o")
+    argv[i + 1] = os.path.join(os.path.abspath(build), "hello_compile_timing.o")  # cwd changes
     times = []
     for _ in range(3):
         t0 = time.perf_counter()
