@@ -1,6 +1,7 @@
 // The autograd half of Tensor, behaviour by behaviour as in PyTorch: requires_grad, grad,
 // leaves, retain_grad, detach, backward's arguments, autograd::grad, grad mode and hooks.
 #include "autograd/test_util.h"
+#include "ember/nn.h"
 
 namespace ember {
 namespace {
@@ -333,6 +334,49 @@ TEST(CreateGraph, GradOfLeafHasHistory) {
   x.mutable_grad() = Tensor();
   g.backward();
   expect_values(x.grad(), {18});  // d/dx 3x^2
+}
+
+}  // namespace
+}  // namespace ember
+
+namespace ember {
+namespace {
+
+using testing::rg;
+
+// PyTorch's layout contract: a leaf's .grad has the leaf's strides, whatever layout the
+// gradient arrived in. linear() multiplies by weight.t(); the weight's gradient must come out
+// row-major like the weight (torch: w.grad.is_contiguous() is True).
+TEST(GradLayout, LinearWeightGradientIsContiguous) {
+  manual_seed(0);
+  Tensor w = randn({5, 3}, rg()), b = randn({5}, rg()), x = randn({4, 3});
+  nn::functional::linear(x, w, b).sum().backward();
+  ASSERT_TRUE(w.grad().defined());
+  EXPECT_TRUE(w.grad().is_contiguous());
+  // d(sum(x wᵀ + b))/dw[i][j] = Σ_n x[n][j], the same for every row i.
+  Tensor col = x.sum({0});
+  for (int64_t i = 0; i < 5; ++i) EXPECT_TRUE(allclose(w.grad()[i], col));
+}
+
+TEST(GradLayout, TransposedLeafGetsATransposedGradient) {
+  Tensor base = arange(6, kFloat).reshape({2, 3});
+  Tensor w = base.t().detach().requires_grad_();  // (3, 2) with strides (1, 3)
+  (w * w).sum().backward();
+  EXPECT_EQ(w.grad().strides(), w.strides());
+  EXPECT_TRUE(allclose(w.grad(), 2 * w.detach()));
+}
+
+TEST(GradLayout, MmGradientOfAColumnMajorOperandIsColumnMajor) {
+  manual_seed(1);
+  Tensor a = randn({4, 3}, rg()), b0 = randn({2, 3}, rg());
+  Tensor b = b0.t();  // (3, 2), column-major
+  Tensor g_a, g_b;
+  auto grads = autograd::grad({a.mm(b).sum()}, {a, b});
+  g_a = grads[0], g_b = grads[1];
+  EXPECT_EQ(g_b.strides(), b.strides());
+  // d(sum(a b))/db[k][j] = Σ_i a[i][k]; d/da[i][k] = Σ_j b[k][j].
+  EXPECT_TRUE(allclose(g_b, a.detach().sum({0}).unsqueeze(1).expand({3, 2})));
+  EXPECT_TRUE(allclose(g_a, b.detach().sum({1}).unsqueeze(0).expand({4, 3})));
 }
 
 }  // namespace

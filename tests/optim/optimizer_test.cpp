@@ -108,6 +108,35 @@ TEST(SGD, PlainStepIsPMinusLrG) {
   EXPECT_TRUE(w.allclose(tensor({0.0, -4.0, 6.0}, kFloat)));
 }
 
+// Parameters of >= 64k elements are updated by all threads (optim/update.h): the result is
+// still each element's own formula. Momentum 0.9, two steps: buf = g1, p1 = p0 - lr g1;
+// buf = 0.9 g1 + g2, p2 = p1 - lr buf.
+TEST(SGD, LargeParameterMomentumStepsFollowTheFormula) {
+  const int64_t n = 300 * 301;  // above kParallelElements, not a multiple of the chunk
+  Tensor p0 = arange(n, kDouble) / n, g1 = (arange(n, kDouble) * 7).remainder(11) - 5,
+         g2 = (arange(n, kDouble) * 3).remainder(5) - 2;
+  Tensor w = p0.clone().requires_grad_();
+  optim::SGD sgd({w}, optim::SGDOptions(0.1).momentum(0.9));
+  w.mutable_grad() = g1.clone();
+  sgd.step();
+  EXPECT_TRUE(w.detach().allclose(p0 - 0.1 * g1, 0, 1e-15));
+  w.mutable_grad() = g2.clone();
+  sgd.step();
+  EXPECT_TRUE(w.detach().allclose(p0 - 0.1 * g1 - 0.1 * (0.9 * g1 + g2), 0, 1e-14));
+}
+
+// The chunked update rules (Adam here) on a large parameter: Adam's first step from any start is
+// -lr * g / (|g| + eps) element by element (m-hat = g, v-hat = g^2).
+TEST(Adam, LargeParameterFirstStepIsMinusLrTimesSignOfG) {
+  const int64_t n = 70001;
+  Tensor g = (arange(n, kDouble) * 7).remainder(11) - 5.5;  // never zero
+  Tensor w = zeros({n}, kDouble).requires_grad_();
+  optim::Adam adam({w}, optim::AdamOptions(1e-3));
+  w.mutable_grad() = g.clone();
+  adam.step();
+  EXPECT_TRUE(w.detach().allclose(-1e-3 * g / (g.abs() + 1e-8), 0, 1e-15));
+}
+
 TEST(SGD, BuilderSpellingAndDefaults) {
   optim::SGDOptions o = optim::SGDOptions(0.01).momentum(0.9).nesterov(true).weight_decay(1e-4);
   EXPECT_EQ(o.lr(), 0.01);
