@@ -1,6 +1,8 @@
 // Tensor methods: geometry, conversion, copies and fills, and the thin forwards to ember/ops.h.
 #include "ember/tensor/tensor.h"
 
+#include <algorithm>
+
 #include "ember/autograd/grad_mode.h"
 #include "ember/ops.h"
 #include "ember/tensor/indexing.h"
@@ -75,9 +77,17 @@ Tensor& Tensor::fill_(const Scalar& v) {
     check_inplace_allowed(*this, "fill_");
     return autograd::detail::fill_under_autograd(*this, v, false);
   }
+  // Writes only: the memory may be uninitialised (empty, new outputs), and reading it, even to
+  // ignore it, is undefined for bool (UBSan reports invalid bool loads).
   EMBER_DISPATCH_ALL(scalar_type(), "fill_", [&] {
     const scalar_t x = v.to<scalar_t>();
-    unary_kernel<scalar_t, scalar_t>(*this, *this, [x](scalar_t) { return x; });
+    if (is_contiguous()) {
+      std::fill_n(static_cast<scalar_t*>(data_ptr()), numel(), x);
+    } else {
+      Tensor value = empty({}, scalar_type());
+      *static_cast<scalar_t*>(value.data_ptr()) = x;
+      unary_kernel<scalar_t, scalar_t>(*this, value, [](scalar_t y) { return y; });
+    }
   });
   impl()->storage()->bump_version();
   return *this;
