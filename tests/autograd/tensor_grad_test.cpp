@@ -363,6 +363,7 @@ TEST(GradLayout, TransposedLeafGetsATransposedGradient) {
   Tensor w = base.t().detach().requires_grad_();  // (3, 2) with strides (1, 3)
   (w * w).sum().backward();
   EXPECT_EQ(w.grad().strides(), w.strides());
+  EXPECT_FALSE(w.grad().requires_grad());
   EXPECT_TRUE(allclose(w.grad(), 2 * w.detach()));
 }
 
