@@ -14,6 +14,7 @@
 #include "ember/core/scalar.h"
 #include "ember/core/scalar_type.h"
 #include "ember/core/tensor_options.h"
+#include "ember/core/threads.h"
 #include "ember/ops.h"
 #include "ember/tensor/factories.h"
 #include "ember/tensor/indexing.h"

@@ -1,0 +1,39 @@
+// set_num_threads / get_num_threads (libtorch's spelling) steer the kernels' OpenMP threads.
+#include "ember/core/threads.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <omp.h>
+
+#include "autograd/test_util.h"
+
+namespace ember {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(Threads, SetAndGetRoundTripAndReachTheKernels) {
+  const int before = get_num_threads();
+  set_num_threads(1);
+  EXPECT_EQ(get_num_threads(), 1);
+  // A kernel large enough to go parallel computes the same sum on one thread (0 + ... + n-1).
+  const int64_t n = 1 << 20;
+  EXPECT_EQ(arange(n, kLong).sum().item<int64_t>(), n * (n - 1) / 2);
+  int seen = 0;
+#pragma omp parallel
+  {
+#pragma omp single
+    seen = omp_get_num_threads();
+  }
+  EXPECT_EQ(seen, 1);
+  set_num_threads(before);
+  EXPECT_EQ(get_num_threads(), before);
+}
+
+TEST(Threads, NonPositiveCountIsAnError) {
+  EXPECT_THAT(testing::error_of([] { set_num_threads(0); }),
+              HasSubstr("set_num_threads: expected a positive number of threads, got 0"));
+}
+
+}  // namespace
+}  // namespace ember
