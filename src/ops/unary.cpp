@@ -222,35 +222,31 @@ Tensor clamp(const Tensor& x, std::optional<Scalar> min, std::optional<Scalar> m
 }
 Tensor clamp_min(const Tensor& x, const Scalar& min) { return clamp(x, min, std::nullopt); }
 Tensor clamp_max(const Tensor& x, const Scalar& max) { return clamp(x, std::nullopt, max); }
-// Integer tensors with integer divisors stay integers (PyTorch's type promotion); the float
-// formulas have gradient 1 with respect to x, as floor and trunc have gradient 0.
+namespace {
+// x mod d for an integer tensor and an integer d, staying integer (PyTorch's type promotion):
+// C++'s truncated remainder (fmod's sign rule), or floored to d's sign (remainder's).
+Tensor integer_mod(const Tensor& x, int64_t d, const char* op, bool floored) {
+  EMBER_CHECK(d != 0, op, ": ZeroDivisionError (integer division by zero)");
+  return map_numeric(x, op, [d, floored](auto v) -> decltype(v) {
+    using T = decltype(v);
+    if constexpr (std::is_integral_v<T>) {
+      const int64_t r = static_cast<int64_t>(v) % d;
+      return static_cast<T>(floored && r != 0 && ((r < 0) != (d < 0)) ? r + d : r);
+    } else {
+      return v;  // not reached: x is integral
+    }
+  });
+}
+}  // namespace
+// The float formulas have gradient 1 with respect to x, as floor and trunc have gradient 0.
 Tensor remainder(const Tensor& x, const Scalar& s) {
-  if (is_integral(x.scalar_type()) && s.is_integral()) {
-    const int64_t d = s.toLong();
-    EMBER_CHECK(d != 0, "remainder: ZeroDivisionError (integer division by zero)");
-    return map_numeric(x, "remainder", [d](auto v) -> decltype(v) {
-      using T = decltype(v);
-      if constexpr (std::is_integral_v<T>) {
-        const int64_t r = static_cast<int64_t>(v) % d;
-        return static_cast<T>(r != 0 && ((r < 0) != (d < 0)) ? r + d : r);
-      } else {
-        return v;  // not reached: x is integral
-      }
-    });
-  }
+  if (is_integral(x.scalar_type()) && s.is_integral())
+    return integer_mod(x, s.toLong(), "remainder", true);
   return x - floor(x / s) * s;
 }
 Tensor fmod(const Tensor& x, const Scalar& s) {
-  if (is_integral(x.scalar_type()) && s.is_integral()) {
-    const int64_t d = s.toLong();
-    EMBER_CHECK(d != 0, "fmod: ZeroDivisionError (integer division by zero)");
-    return map_numeric(x, "fmod", [d](auto v) -> decltype(v) {
-      if constexpr (std::is_integral_v<decltype(v)>)
-        return static_cast<decltype(v)>(static_cast<int64_t>(v) % d);
-      else
-        return v;  // not reached: x is integral
-    });
-  }
+  if (is_integral(x.scalar_type()) && s.is_integral())
+    return integer_mod(x, s.toLong(), "fmod", false);
   return x - trunc(x / s) * s;
 }
 

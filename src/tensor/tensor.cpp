@@ -84,9 +84,8 @@ Tensor& Tensor::fill_(const Scalar& v) {
     if (is_contiguous()) {
       std::fill_n(static_cast<scalar_t*>(data_ptr()), numel(), x);
     } else {
-      Tensor value = empty({}, scalar_type());
-      *static_cast<scalar_t*>(value.data_ptr()) = x;
-      unary_kernel<scalar_t, scalar_t>(*this, value, [](scalar_t y) { return y; });
+      unary_kernel<scalar_t, scalar_t>(*this, scalar_tensor(v, scalar_type()),
+                                       [](scalar_t y) { return y; });
     }
   });
   impl()->storage()->bump_version();
