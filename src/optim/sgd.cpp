@@ -49,7 +49,10 @@ void sgd_update(T* p, const T* grad, T* buf, int64_t n, const SGDOptions& o, boo
     }
     p[i] -= lr * g;
   };
-  if (n >= detail::kParallelElements) {  // (a serial OpenMP region would cost small steps)
+  // detail::for_chunks' branching, but one `parallel for simd` over elements: through
+  // for_chunks' chunk lambda this loop measured ~35% slower (MLP 784-1024-1024-10 step, batch 128:
+  // 8.5 vs 6.2 ms).
+  if (n >= detail::kParallelElements) {
 #pragma omp parallel for simd schedule(static)
     for (int64_t i = 0; i < n; ++i) update(i);
   } else {
