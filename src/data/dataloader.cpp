@@ -2,9 +2,9 @@
 // into ember::Error.
 #include "ember/data/dataloader.h"
 
-#include <omp.h>
-
 #include <string>
+
+#include "kernels/cpu/parallel.h"
 
 namespace ember::data::detail {
 
@@ -20,6 +20,7 @@ void rethrow_worker_exception(std::exception_ptr e) {
   }
 }
 
-void init_worker_thread() { omp_set_num_threads(1); }
+// A worker is already one of several threads: its kernels run serially for its whole life.
+void init_worker_thread() { static thread_local kernels::SerialGuard serial; }
 
 }  // namespace ember::data::detail

@@ -1,11 +1,11 @@
-// set_num_threads / get_num_threads (libtorch's spelling) steer the kernels' OpenMP threads.
+// set_num_threads / get_num_threads (libtorch's spelling) steer the kernels' thread pool.
 #include "ember/core/threads.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <omp.h>
 
 #include "autograd/test_util.h"
+#include "kernels/cpu/parallel.h"
 
 namespace ember {
 namespace {
@@ -19,13 +19,10 @@ TEST(Threads, SetAndGetRoundTripAndReachTheKernels) {
   // A kernel large enough to go parallel computes the same sum on one thread (0 + ... + n-1).
   const int64_t n = 1 << 20;
   EXPECT_EQ(arange(n, kLong).sum().item<int64_t>(), n * (n - 1) / 2);
-  int seen = 0;
-#pragma omp parallel
-  {
-#pragma omp single
-    seen = omp_get_num_threads();
-  }
-  EXPECT_EQ(seen, 1);
+  EXPECT_EQ(kernels::num_threads(), 1);
+  int chunks = 0;
+  kernels::parallel_for(0, n, 1, [&](int64_t, int64_t) { ++chunks; });
+  EXPECT_EQ(chunks, 1);
   set_num_threads(before);
   EXPECT_EQ(get_num_threads(), before);
 }
