@@ -6,15 +6,17 @@
 //   bench_gemm --benchmark_filter=sgemm --benchmark_repetitions=5
 #include <benchmark/benchmark.h>
 #include <immintrin.h>
-#include <omp.h>
 
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "../src/kernels/cpu/gemm.h"
+#include "../src/kernels/cpu/parallel.h"
+#include "ember/core/threads.h"
 
 namespace {
 
@@ -97,7 +99,7 @@ BENCHMARK(BM_tiny<true>)->Name("tiny/loops")->Apply(tiny_args);
 BENCHMARK(BM_tiny<false>)->Name("tiny/blas")->Apply(tiny_args);
 
 // Batched n×n×n products: ember's gemm_batched, against one BLAS call after another (BLAS
-// threads each product) and against an OpenMP split of the batch (one thread per product).
+// product is split across the pool) and against a plain parallel_for over the batch.
 enum class Batch { kEmber, kSequential, kSplit };
 template <Batch kHow>
 void BM_batched(benchmark::State& state) {
@@ -113,10 +115,11 @@ void BM_batched(benchmark::State& state) {
         gemm(false, false, n, n, n, 1.f, a.data() + i * sz, n, b.data() + i * sz, n, 0.f,
              c.data() + i * sz, n);
     } else {
-#pragma omp parallel for schedule(static)
-      for (int64_t i = 0; i < batch; ++i)
-        gemm(false, false, n, n, n, 1.f, a.data() + i * sz, n, b.data() + i * sz, n, 0.f,
-             c.data() + i * sz, n);
+      ember::kernels::parallel_for(0, batch, 1, [&](int64_t i0, int64_t i1) {
+        for (int64_t i = i0; i < i1; ++i)
+          gemm(false, false, n, n, n, 1.f, a.data() + i * sz, n, b.data() + i * sz, n, 0.f,
+               c.data() + i * sz, n);
+      });
     }
     benchmark::ClobberMemory();
   }
@@ -169,12 +172,16 @@ void BM_peak(benchmark::State& state) {
     state.SkipWithError("no FMA");
     return;
   }
-  const int threads = state.range(0) ? static_cast<int>(state.range(0)) : omp_get_max_threads();
+  const int threads = state.range(0) ? static_cast<int>(state.range(0)) : ember::get_num_threads();
   const int64_t iters = 1 << 20;
   double sink = 0;
+  std::vector<double> part(threads);
   for (auto _ : state) {
-#pragma omp parallel num_threads(threads) reduction(+ : sink)
-    sink += avx512 ? fma_avx512(iters) : fma_avx2(iters);
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t)
+      pool.emplace_back([&, t] { part[t] = avx512 ? fma_avx512(iters) : fma_avx2(iters); });
+    for (auto& t : pool) t.join();
+    for (double p : part) sink += p;
   }
   benchmark::DoNotOptimize(sink);
   state.SetLabel(avx512 ? "AVX-512 FMA" : "AVX2 FMA");
@@ -206,7 +213,7 @@ int main(int argc, char** argv) {
   benchmark::AddCustomContext("blas_forced", forced.empty() ? "(no)" : forced);
   benchmark::AddCustomContext("blas_core", ember::kernels::blas_core_name());
   benchmark::AddCustomContext("blas_config", ember::kernels::blas_config());
-  benchmark::AddCustomContext("omp_threads", std::to_string(omp_get_max_threads()));
+  benchmark::AddCustomContext("threads", std::to_string(ember::get_num_threads()));
   const char* env = std::getenv("OPENBLAS_CORETYPE");
   benchmark::AddCustomContext("OPENBLAS_CORETYPE", env ? env : "(unset)");
   benchmark::Initialize(&n, args.data());

@@ -1,18 +1,29 @@
-# BLAS for GEMM: Debian's OpenBLAS (OpenMP build, so BLAS and ember share one thread pool).
+# BLAS for GEMM: Debian's OpenBLAS, serial build, linked by its own path.
+#
+# Debian ships OpenBLAS in three builds (serial, pthread, openmp) behind update-alternatives, and
+# /usr/lib/<arch>/libopenblas.so is whichever the machine's administrator (or the last package
+# installed) selected. A threaded BLAS runs its own threads beside ember's pool and the two fight
+# on few cores (docs/PERFORMANCE.md). So ember links the serial build explicitly, whatever the
+# alternatives say, and splits large products across its own pool (src/kernels/cpu/gemm.cpp).
+# The library's directory goes into the run path so that the loader, too, ignores the alternatives
+# (libopenblas.so.0 is the soname of all three builds).
+#
 # `ember_blas` is an internal interface target; src/kernels/cpu/gemm.cpp and blas_setup.cpp are
-# its only users. They need nothing beyond standard CBLAS at link time: the OpenBLAS extras that
-# blas_setup.cpp uses to pick AVX-512 kernels are weak symbols, resolved at run time if present.
-find_path(EMBER_CBLAS_INCLUDE cblas.h PATH_SUFFIXES openblas REQUIRED)
-find_library(EMBER_OPENBLAS_LIB NAMES openblas REQUIRED)
-add_library(ember_blas INTERFACE)
-target_include_directories(ember_blas INTERFACE ${EMBER_CBLAS_INCLUDE})
-target_link_libraries(ember_blas INTERFACE ${EMBER_OPENBLAS_LIB})
-
-# Debian ships OpenBLAS in three builds behind update-alternatives. The pthread build runs its own
-# threads beside ember's OpenMP threads: on few cores they fight (see docs/PERFORMANCE.md).
-file(REAL_PATH ${EMBER_OPENBLAS_LIB} _ember_openblas_real)
-if(_ember_openblas_real MATCHES "openblas-pthread")
-  message(WARNING "ember: ${EMBER_OPENBLAS_LIB} is the pthread build of OpenBLAS; its threads "
-    "will compete with ember's OpenMP threads. Install libopenblas-openmp-dev or select it with "
-    "`update-alternatives --config libopenblas.so.0-${CMAKE_LIBRARY_ARCHITECTURE}`.")
+# its only users. Override with -DEMBER_BLAS_LIBRARY=/path/libopenblas.so and
+# -DEMBER_BLAS_INCLUDE_DIR=/dir/with/cblas.h for another CBLAS (it must be single-threaded).
+set(_ember_blas_dir /usr/lib/${CMAKE_LIBRARY_ARCHITECTURE}/openblas-serial)
+find_library(EMBER_BLAS_LIBRARY NAMES openblas PATHS ${_ember_blas_dir} NO_DEFAULT_PATH)
+find_path(EMBER_BLAS_INCLUDE_DIR cblas.h
+  PATHS /usr/include/${CMAKE_LIBRARY_ARCHITECTURE}/openblas-serial NO_DEFAULT_PATH)
+if(NOT EMBER_BLAS_LIBRARY OR NOT EMBER_BLAS_INCLUDE_DIR)
+  message(FATAL_ERROR "ember: the serial build of OpenBLAS was not found under ${_ember_blas_dir}; "
+    "run scripts/install-deps.sh (Debian package libopenblas-serial-dev) or pass "
+    "-DEMBER_BLAS_LIBRARY and -DEMBER_BLAS_INCLUDE_DIR.")
 endif()
+get_filename_component(EMBER_OPENBLAS_DIR ${EMBER_BLAS_LIBRARY} DIRECTORY)
+add_library(ember_blas INTERFACE)
+target_include_directories(ember_blas INTERFACE $<BUILD_INTERFACE:${EMBER_BLAS_INCLUDE_DIR}>)
+target_link_libraries(ember_blas INTERFACE ${EMBER_BLAS_LIBRARY})
+# The run path makes every program that links ember load this build (CMake adds the directory
+# of a full-path library to build-tree run paths itself; installed programs need it explicitly).
+target_link_options(ember_blas INTERFACE "LINKER:-rpath,${EMBER_OPENBLAS_DIR}")

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <strings.h>
 
+#include <array>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "ember/core/error.h"
+#include "ember/core/threads.h"
 
 namespace ember::kernels {
 namespace {
@@ -290,12 +292,33 @@ TEST(BlasSetup, RepairsAMisdetectedCore) {
   EXPECT_STREQ(blas_force_core(before.c_str()), before.c_str());
 }
 
-// OpenMP threads beside OpenBLAS's own pthreads oversubscribe the cores; the OpenMP build of
-// OpenBLAS shares ember's pool instead (Debian: libopenblas0-openmp).
-TEST(BlasSetup, SharesEmbersOpenMPThreadPool) {
-  if (!is_openblas()) GTEST_SKIP() << "BLAS is not OpenBLAS: " << blas_config();
-  EXPECT_TRUE(blas_uses_openmp()) << blas_config();
-  EXPECT_NE(std::string(blas_config()).find("USE_OPENMP"), std::string::npos);
+// A threaded BLAS would run its own threads beside ember's pool; ember links OpenBLAS's serial
+// build by its path (cmake/EmberBlas.cmake), whatever update-alternatives selects.
+TEST(BlasSetup, LinksTheSerialOpenBLAS) {
+  ASSERT_TRUE(is_openblas()) << blas_config();
+  EXPECT_TRUE(blas_is_single_threaded()) << blas_config();
+  const std::string config = blas_config();
+  EXPECT_EQ(config.find("USE_OPENMP"), std::string::npos) << config;
+}
+
+// Products large enough to split across the pool give the same result as one BLAS call.
+TEST(Gemm, SplitAcrossThePoolMatchesOneCall) {
+  const int saved = get_num_threads();
+  set_num_threads(2);
+  for (auto [m, n, k] : {std::array<int64_t, 3>{300, 40, 200}, {40, 300, 200}, {257, 259, 64}})
+    for (bool ta : {false, true})
+      for (bool tb : {false, true}) {
+        std::vector<float> a(m * k), b(k * n), c(m * n, 1.f), ref(m * n, 1.f);
+        for (size_t i = 0; i < a.size(); ++i) a[i] = std::sin(0.1f * i);
+        for (size_t i = 0; i < b.size(); ++i) b[i] = std::cos(0.3f * i);
+        const int64_t lda = ta ? m : k, ldb = tb ? k : n;
+        gemm(ta, tb, m, n, k, 0.5f, a.data(), lda, b.data(), ldb, 2.f, c.data(), n);
+        gemm_blas(ta, tb, m, n, k, 0.5f, a.data(), lda, b.data(), ldb, 2.f, ref.data(), n);
+        for (int64_t i = 0; i < m * n; ++i)
+          ASSERT_NEAR(c[i], ref[i], 1e-4f * (1 + std::abs(ref[i])))
+              << m << "x" << n << "x" << k << " ta=" << ta << " tb=" << tb << " at " << i;
+      }
+  set_num_threads(saved);
 }
 
 }  // namespace

@@ -82,13 +82,14 @@ void reselect(const char* name) {
 
 struct BlasSetup {
   std::string detected;  // OpenBLAS's own choice, before ember's repair
-  bool openmp = false;
+  bool single_threaded = false;
 };
 
 BlasSetup run_blas_setup() {
   BlasSetup s;
   s.detected = current_core();
-  s.openmp = is_openblas() && openblas_get_parallel && openblas_get_parallel() == 2;
+  // openblas_get_parallel: 0 serial build, 1 pthreads, 2 OpenMP.
+  s.single_threaded = is_openblas() && openblas_get_parallel && openblas_get_parallel() == 0;
   blas_repair_core();
   return s;
 }
@@ -127,6 +128,6 @@ const char* blas_config() {
   const char* config = is_openblas() && openblas_get_config ? openblas_get_config() : nullptr;
   return config ? config : "unknown";
 }
-bool blas_uses_openmp() { return blas_setup().openmp; }
+bool blas_is_single_threaded() { return blas_setup().single_threaded; }
 
 }  // namespace ember::kernels

@@ -2,12 +2,12 @@
 #include "kernels/cpu/gemm.h"
 
 #include <cblas.h>
-#include <omp.h>
 
 #include <algorithm>
 #include <climits>
 
 #include "ember/core/error.h"
+#include "kernels/cpu/parallel.h"
 
 namespace ember::kernels {
 namespace {
@@ -87,13 +87,38 @@ void gemm_one(bool ta, bool tb, int64_t m, int64_t n, int64_t k, T alpha, const 
   blas(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
+// Rows or columns of C in one unit of a split: a multiple of OpenBLAS's register blocks.
+constexpr int64_t kSplitUnit = 16;
+
+// One product on ember's pool: C is cut into blocks of whole rows (when M >= N) or whole columns,
+// each a single-threaded BLAS call. Cutting the longer side repeats the packing of the smaller
+// operand only (A's M×K when cutting columns, B's K×N when cutting rows).
+template <class T>
+void gemm_split(bool ta, bool tb, int64_t m, int64_t n, int64_t k, T alpha, const T* a, int64_t lda,
+                const T* b, int64_t ldb, T beta, T* c, int64_t ldc) {
+  const bool rows = m >= n;
+  const int64_t len = rows ? m : n, units = (len + kSplitUnit - 1) / kSplitUnit;
+  const int64_t unit_cost = kSplitUnit * (rows ? n : m) * k / kMultiplyAddsPerOp;
+  parallel_for(0, units, grain_for(unit_cost), [&](int64_t u0, int64_t u1) {
+    const int64_t i0 = u0 * kSplitUnit, i1 = std::min(len, u1 * kSplitUnit);
+    if (rows) {  // rows i of op(A) and C
+      const T* ai = ta ? a + i0 : a + i0 * lda;
+      gemm_one(ta, tb, i1 - i0, n, k, alpha, ai, lda, b, ldb, beta, c + i0 * ldc, ldc);
+    } else {  // columns j of op(B) and C
+      const T* bj = tb ? b + i0 * ldb : b + i0;
+      gemm_one(ta, tb, m, i1 - i0, k, alpha, a, lda, bj, ldb, beta, c + i0, ldc);
+    }
+  });
+}
+
 template <class T>
 void gemm_impl(bool ta, bool tb, int64_t m, int64_t n, int64_t k, T alpha, const T* a, int64_t lda,
                const T* b, int64_t ldb, T beta, T* c, int64_t ldc) {
   check_args("gemm", ta, tb, m, n, k, lda, ldb, ldc);
   if (m == 0 || n == 0) return;
   ensure_blas_setup();
-  gemm_one(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  if (k == 0 || alpha == T(0)) return scale_rows(m, n, beta, c, ldc);  // A, B not read
+  gemm_split(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
 template <class T>
@@ -105,22 +130,18 @@ void gemm_batched_impl(bool ta, bool tb, int64_t batch, int64_t m, int64_t n, in
   if (batch == 0 || m == 0 || n == 0) return;
   ensure_blas_setup();
   // With at least one product per thread, run whole products side by side, each on one thread:
-  // no BLAS synchronisation inside a product, one barrier per batch (measured 1.3-2x faster
-  // than threading each product, from 32³ to 384³; see docs/PERFORMANCE.md). The OpenMP build of
-  // OpenBLAS runs single-threaded inside our parallel region, on the same pool; a pthread build
-  // would start its own threads beside ours, so then BLAS keeps the threading.
-  const int threads = omp_get_max_threads();
-  const bool blas_single = blas_uses_openmp() || static_cast<double>(m) * n * k <= kSmallGemm;
-  const bool split = threads > 1 && batch >= threads && !omp_in_parallel() && blas_single;
-  auto one = [&](int64_t i) {
-    gemm_one(ta, tb, m, n, k, alpha, a + i * sa, lda, b + i * sb, ldb, beta, c + i * sc, ldc);
-  };
-  if (split) {
-#pragma omp parallel for schedule(static)
-    for (int64_t i = 0; i < batch; ++i) one(i);
-  } else {
-    for (int64_t i = 0; i < batch; ++i) one(i);
+  // no synchronisation inside a product, one join per batch (measured 1.3-2x faster than
+  // splitting each product, from 32³ to 384³; see docs/PERFORMANCE.md). Otherwise each product
+  // is split.
+  if (batch >= num_threads()) {
+    parallel_for(0, batch, grain_for(m * n * k / kMultiplyAddsPerOp), [&](int64_t i0, int64_t i1) {
+      for (int64_t i = i0; i < i1; ++i)
+        gemm_one(ta, tb, m, n, k, alpha, a + i * sa, lda, b + i * sb, ldb, beta, c + i * sc, ldc);
+    });
+    return;
   }
+  for (int64_t i = 0; i < batch; ++i)
+    gemm_impl(ta, tb, m, n, k, alpha, a + i * sa, lda, b + i * sb, ldb, beta, c + i * sc, ldc);
 }
 
 }  // namespace

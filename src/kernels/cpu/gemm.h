@@ -1,7 +1,7 @@
 // GEMM on raw row-major pointers: C = alpha * op(A) @ op(B) + beta * C, op(X) = X or Xᵀ.
-// Large products go to the system BLAS (OpenBLAS), which blas_setup.cpp first points at the
-// fastest kernels this CPU supports; tiny ones run an inline loop that beats BLAS's call
-// overhead. No Tensor here: the ops layer (ops/linalg.cpp) passes pointers and strides.
+// Large products go to the serial OpenBLAS, split across ember's thread pool; blas_setup.cpp first
+// points OpenBLAS at the fastest kernels this CPU supports; tiny ones run an inline loop that beats
+// BLAS's call overhead. No Tensor here: the ops layer (ops/linalg.cpp) passes pointers and strides.
 #pragma once
 
 #include <cstdint>
@@ -66,9 +66,9 @@ const char* blas_detected_core_name();
 // a static buffer, so do not call it from two threads at once.
 const char* blas_config();
 
-// True when BLAS threads are OpenMP threads (OpenBLAS's USE_OPENMP build): BLAS and ember then
-// share one thread pool, and a BLAS call inside an ember parallel region runs single-threaded.
-bool blas_uses_openmp();
+// True when the BLAS runs no threads of its own (OpenBLAS's serial build, which ember links):
+// large products are split across ember's pool instead (gemm.cpp).
+bool blas_is_single_threaded();
 
 // ember's rule, applied once at load: when the CPU (and OS) support AVX-512 F/BW/DQ/VL, OpenBLAS
 // chose a kernel set without AVX-512 and the user did not set OPENBLAS_CORETYPE, switch

@@ -4,8 +4,6 @@
 // BLAS). Each thread owns its column buffer (and, for the weight gradient, an accumulator).
 #include "kernels/cpu/im2col.h"
 
-#include <omp.h>
-
 #include <algorithm>
 #include <cstring>
 #include <type_traits>
@@ -16,12 +14,10 @@
 #endif
 
 #include "kernels/cpu/gemm.h"
+#include "kernels/cpu/parallel.h"
 
 namespace ember::kernels {
 namespace {
-
-// Multiply-adds below which a convolution stays on one thread (~50 µs of work).
-constexpr int64_t kConvGrain = int64_t{1} << 20;
 
 /// Output columns [lo, hi) whose input column ow * s + off lies in [0, w).
 inline void valid_range(int64_t ow, int64_t s, int64_t off, int64_t w, int64_t& lo, int64_t& hi) {
@@ -31,10 +27,9 @@ inline void valid_range(int64_t ow, int64_t s, int64_t off, int64_t w, int64_t& 
   hi = std::clamp<int64_t>(ceil_div(w - off, s), lo, ow);
 }
 
-int threads_for(const ConvGeom& g) {
-  const int64_t work = g.n * g.oc * g.kg() * g.ohw();
-  if (g.n < 2 || work < kConvGrain || omp_in_parallel()) return 1;
-  return static_cast<int>(std::min<int64_t>(omp_get_max_threads(), g.n));
+// Samples per chunk: each sample costs about oc * kg * ohw multiply-adds in the BLAS.
+int64_t sample_grain(const ConvGeom& g) {
+  return grain_for(g.oc * g.kg() * g.ohw() / kMultiplyAddsPerOp);
 }
 
 }  // namespace
@@ -137,12 +132,9 @@ void conv2d_forward(T* y, const T* x, const T* w, const T* bias, const ConvGeom&
   const int64_t in_size = g.c * g.h * g.w, out_size = g.oc * OHW,
                 col_size = g.c * g.kh * g.kw * OHW;
   const bool direct = g.pointwise();
-  const int nt = threads_for(g);
-#pragma omp parallel num_threads(nt) if (nt > 1)
-  {
+  parallel_for(0, g.n, sample_grain(g), [&](int64_t n0, int64_t n1) {
     std::vector<T> buf(direct || all_cols ? 0 : col_size);
-#pragma omp for schedule(static)
-    for (int64_t n = 0; n < g.n; ++n) {
+    for (int64_t n = n0; n < n1; ++n) {
       const T* xn = x + n * in_size;
       T* yn = y + n * out_size;
       const T* cols = xn;
@@ -158,7 +150,7 @@ void conv2d_forward(T* y, const T* x, const T* w, const T* bias, const ConvGeom&
         gemm(false, false, OCg, OHW, Kg, T(1), w + k * OCg * Kg, Kg, cols + k * Kg * OHW, OHW,
              bias ? T(1) : T(0), yn + k * OCg * OHW, OHW);
     }
-  }
+  });
 }
 
 template <class T>
@@ -166,12 +158,9 @@ void conv2d_backward_input(T* dx, const T* dy, const T* w, const ConvGeom& g) {
   const int64_t G = g.groups, OCg = g.ocg(), Kg = g.kg(), OHW = g.ohw();
   const int64_t in_size = g.c * g.h * g.w, out_size = g.oc * OHW;
   const bool direct = g.pointwise();
-  const int nt = threads_for(g);
-#pragma omp parallel num_threads(nt) if (nt > 1)
-  {
+  parallel_for(0, g.n, sample_grain(g), [&](int64_t n0, int64_t n1) {
     std::vector<T> buf(direct ? 0 : g.c * g.kh * g.kw * OHW);
-#pragma omp for schedule(static)
-    for (int64_t n = 0; n < g.n; ++n) {
+    for (int64_t n = n0; n < n1; ++n) {
       T* dxn = dx + n * in_size;
       const T* dyn = dy + n * out_size;
       T* cols = direct ? dxn : buf.data();
@@ -183,7 +172,7 @@ void conv2d_backward_input(T* dx, const T* dy, const T* w, const ConvGeom& g) {
         col2im(dxn, cols, g);
       }
     }
-  }
+  });
 }
 
 template <class T>
@@ -192,18 +181,15 @@ void conv2d_backward_weight(T* dw, const T* x, const T* dy, const ConvGeom& g, c
   const int64_t in_size = g.c * g.h * g.w, out_size = g.oc * OHW, w_size = g.oc * Kg;
   const int64_t col_size = g.c * g.kh * g.kw * OHW;
   const bool direct = g.pointwise();
-  const int nt = threads_for(g);
-  // Each thread accumulates dwᵀ per group, (Kg, OCg) = cols · dyᵀ: OpenBLAS runs this shape
+  // Each chunk accumulates dwᵀ per group, (Kg, OCg) = cols · dyᵀ: OpenBLAS runs this shape
   // faster than dy · colsᵀ when OCg is small (LeNet's 10 and 20 output channels: 20% on the
   // first layer with its Haswell kernels). Transposed into dw and summed at the end.
-  std::vector<std::vector<T>> acc(nt, std::vector<T>());
-#pragma omp parallel num_threads(nt) if (nt > 1)
-  {
-    std::vector<T>& a = acc[omp_get_thread_num()];
+  std::vector<std::vector<T>> acc(num_threads(), std::vector<T>());
+  parallel_for(0, g.n, sample_grain(g), [&](int64_t n0, int64_t n1) {
+    std::vector<T>& a = acc[thread_num()];
     a.assign(w_size, T(0));
     std::vector<T> buf(direct || all_cols ? 0 : col_size);
-#pragma omp for schedule(static)
-    for (int64_t n = 0; n < g.n; ++n) {
+    for (int64_t n = n0; n < n1; ++n) {
       const T* dyn = dy + n * out_size;
       const T* cols = direct ? x + n * in_size : nullptr;
       if (!direct && all_cols) {
@@ -216,7 +202,7 @@ void conv2d_backward_weight(T* dw, const T* x, const T* dy, const ConvGeom& g, c
         gemm(false, true, Kg, OCg, OHW, T(1), cols + k * Kg * OHW, OHW, dyn + k * OCg * OHW, OHW,
              T(1), a.data() + k * Kg * OCg, OCg);
     }
-  }
+  });
   for (int64_t k = 0; k < G; ++k) {
     for (int64_t o = 0; o < OCg; ++o) {
       T* d = dw + (k * OCg + o) * Kg;

@@ -1,22 +1,17 @@
 // The elementwise driver: the only code that knows about strides and broadcasting. It coalesces
 // dimensions, then calls an inner 1-D loop over runs of elements; the inner loops have
 // contiguous and scalar-broadcast fast paths plain enough for the compiler to vectorize.
-// OpenMP splits the work only above kGrain elements.
+// parallel_for splits the work only above kGrain elements.
 #pragma once
-
-#include <omp.h>
 
 #include <array>
 #include <cstdint>
 #include <cstring>
 
 #include "ember/core/array_ref.h"
+#include "kernels/cpu/parallel.h"
 
 namespace ember::kernels {
-
-constexpr int64_t kGrain = 32768;
-
-inline int num_threads() { return omp_get_max_threads(); }
 
 /// N operands (output first) over one shape; strides in bytes, 0 where an operand broadcasts.
 template <int N>
@@ -95,21 +90,13 @@ void run(const Loop<N>& L, Inner inner, int64_t grain = kGrain) {
   for (int64_t d = 0; d + 1 < nd; ++d) rows *= L.shape[d];
   const int64_t total = rows * cols;
   if (total == 0) return;
-  const int nt = num_threads();
-  if (total < grain || nt == 1 || omp_in_parallel()) {
-    run_rows<N>(L, 0, rows, 0, cols, inner);
-    return;
-  }
-#pragma omp parallel num_threads(nt)
-  {
-    const int t = omp_get_thread_num(), n = omp_get_num_threads();
-    if (rows >= n) {
-      int64_t r0 = rows * t / n, r1 = rows * (t + 1) / n;
-      run_rows<N>(L, r0, r1, 0, cols, inner);
-    } else {
-      int64_t c0 = cols * t / n, c1 = cols * (t + 1) / n;
-      run_rows<N>(L, 0, rows, c0, c1, inner);
-    }
+  // Split rows when there are enough of them, else columns of the (few, long) rows.
+  if (rows >= num_threads()) {
+    parallel_for(0, rows, std::max<int64_t>(1, grain / cols),
+                 [&](int64_t r0, int64_t r1) { run_rows<N>(L, r0, r1, 0, cols, inner); });
+  } else {
+    parallel_for(0, cols, std::max<int64_t>(1, grain / rows),
+                 [&](int64_t c0, int64_t c1) { run_rows<N>(L, 0, rows, c0, c1, inner); });
   }
 }
 

@@ -3,8 +3,9 @@
 // Grain policy (the only one): a loop is worth splitting when it does at least kGrain elementary
 // operations (a multiply-add, a load and a store: about 10 µs of one core). Callers pass a grain
 // in *iterations*: `grain_for(cost)` turns "each iteration does `cost` operations" into the
-// number of iterations one chunk must have. A range shorter than one grain runs on the calling
-// thread with no synchronisation at all.
+// number of iterations one chunk must have; multiply-adds inside a BLAS call count
+// 1/kMultiplyAddsPerOp each (two 16-lane FMA units do 32 per cycle). A range shorter than one grain
+// runs on the calling thread with no synchronisation at all.
 //
 // Chunks are fixed by (range, grain, num_threads()) alone, never by timing, so per-chunk partial
 // results combined in chunk order are deterministic for a given thread count. Inside a chunk,
@@ -17,6 +18,7 @@
 namespace ember::kernels {
 
 constexpr int64_t kGrain = 32768;
+constexpr int64_t kMultiplyAddsPerOp = 32;
 
 /// Iterations per chunk for a loop whose iterations each cost `cost` elementary operations.
 constexpr int64_t grain_for(int64_t cost) {

@@ -1,10 +1,8 @@
-// Pooling kernels (see pool.h). Planes are independent: OpenMP splits them when the whole
-// pooling does at least kPoolGrain element steps. Window bounds follow PyTorch 1.13's CPU kernels
+// Pooling kernels (see pool.h). Planes are independent: parallel_for splits them when the whole
+// pooling does at least kGrain element steps. Window bounds follow PyTorch 1.13's CPU kernels
 // (aten/src/ATen/native/cpu/{MaxPool,AvgPool,AdaptiveAvgPool}Kernel.cpp) so that indices, NaN
 // handling and divisors agree.
 #include "kernels/cpu/pool.h"
-
-#include <omp.h>
 
 #include <algorithm>
 #include <cmath>
@@ -20,16 +18,12 @@
 namespace ember::kernels {
 namespace {
 
-// Element steps (window reads or scatter writes) below which pooling stays on one thread: about
-// 30 µs of work, a few fork/joins' worth on an idle machine, and far less than the cost of a
-// barrier that waits for a descheduled thread on a busy one.
-constexpr int64_t kPoolGrain = 4 * kGrain;
-
+// Planes are independent; work_per_plane counts element steps (window reads or scatter writes).
 template <class F>
 void for_planes(const PoolGeom& g, int64_t work_per_plane, F f) {
-  const bool par = g.planes > 1 && g.planes * work_per_plane >= kPoolGrain && !omp_in_parallel();
-#pragma omp parallel for schedule(static) if (par)
-  for (int64_t p = 0; p < g.planes; ++p) f(p);
+  parallel_for(0, g.planes, grain_for(work_per_plane), [&](int64_t p0, int64_t p1) {
+    for (int64_t p = p0; p < p1; ++p) f(p);
+  });
 }
 
 inline int64_t start_index(int64_t o, int64_t out, int64_t in) { return (o * in) / out; }

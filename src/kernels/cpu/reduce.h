@@ -2,8 +2,6 @@
 // contiguous rows (vectorized reduction); I > 1 accumulates whole rows, which vectorizes over I.
 #pragma once
 
-#include <omp.h>
-
 #include <cstdint>
 #include <vector>
 
@@ -17,39 +15,34 @@ namespace ember::kernels {
 template <class T, class Out, class Acc, class Fold, class Finish, class Combine>
 void reduce_ori(const T* x, Out* out, int64_t O, int64_t R, int64_t I, Acc init, Fold fold,
                 Finish finish, Combine combine) {
-  const int64_t total = O * R * I;
   if (I == 1) {
-    if (O == 1 && R >= kGrain && num_threads() > 1 && !omp_in_parallel()) {
-      // One long row: per-thread partials combined in order (deterministic for a thread count).
-      const int nt = num_threads();
-      std::vector<Acc> part(nt, init);
-#pragma omp parallel num_threads(nt)
-      {
-        const int t = omp_get_thread_num(), n = omp_get_num_threads();
-        const int64_t r0 = R * t / n, r1 = R * (t + 1) / n;
+    if (O == 1 && R > kGrain && num_threads() > 1) {
+      // One long row: per-chunk partials combined in chunk order (deterministic for a thread
+      // count).
+      std::vector<Acc> part(num_threads(), init);
+      parallel_for(0, R, kGrain, [&](int64_t r0, int64_t r1) {
         Acc acc = init;
         for (int64_t r = r0; r < r1; ++r) acc = fold(acc, static_cast<Acc>(x[r]));
-        part[t] = acc;
-      }
+        part[thread_num()] = acc;
+      });
       Acc acc = part[0];
-      for (int t = 1; t < nt; ++t) acc = combine(acc, part[t]);
+      for (size_t t = 1; t < part.size(); ++t) acc = combine(acc, part[t]);
       out[0] = finish(acc);
       return;
     }
-#pragma omp parallel for if (total >= kGrain && O > 1)
-    for (int64_t o = 0; o < O; ++o) {
-      const T* row = x + o * R;
-      Acc acc = init;
-      for (int64_t r = 0; r < R; ++r) acc = fold(acc, static_cast<Acc>(row[r]));
-      out[o] = finish(acc);
-    }
+    parallel_for(0, O, grain_for(R), [&](int64_t o0, int64_t o1) {
+      for (int64_t o = o0; o < o1; ++o) {
+        const T* row = x + o * R;
+        Acc acc = init;
+        for (int64_t r = 0; r < R; ++r) acc = fold(acc, static_cast<Acc>(row[r]));
+        out[o] = finish(acc);
+      }
+    });
     return;
   }
-#pragma omp parallel if (total >= kGrain)
-  {
+  parallel_for(0, O, grain_for(R * I), [&](int64_t o0, int64_t o1) {
     std::vector<Acc> acc(I);
-#pragma omp for
-    for (int64_t o = 0; o < O; ++o) {
+    for (int64_t o = o0; o < o1; ++o) {
       for (int64_t i = 0; i < I; ++i) acc[i] = init;
       const T* base = x + o * R * I;
       for (int64_t r = 0; r < R; ++r) {
@@ -59,7 +52,7 @@ void reduce_ori(const T* x, Out* out, int64_t O, int64_t R, int64_t I, Acc init,
       }
       for (int64_t i = 0; i < I; ++i) out[o * I + i] = finish(acc[i]);
     }
-  }
+  });
 }
 
 /// reduce_ori for folds that combine partials as they fold elements (sum, prod, and, or).
@@ -74,9 +67,10 @@ void reduce_ori(const T* x, Out* out, int64_t O, int64_t R, int64_t I, Acc init,
 template <class T, class Better>
 void arg_reduce_ori(const T* x, T* values, int64_t* indices, int64_t O, int64_t R, int64_t I,
                     Better better) {
-#pragma omp parallel for collapse(2) if (O * R * I >= kGrain)
-  for (int64_t o = 0; o < O; ++o) {
-    for (int64_t i = 0; i < I; ++i) {
+  // Parallel over the O * I outputs, each a scan of R elements.
+  parallel_for(0, O * I, grain_for(R), [&](int64_t j0, int64_t j1) {
+    for (int64_t j = j0; j < j1; ++j) {
+      const int64_t o = j / I, i = j % I;
       const T* p = x + o * R * I + i;
       T best = p[0];
       int64_t bi = 0;
@@ -91,10 +85,10 @@ void arg_reduce_ori(const T* x, T* values, int64_t* indices, int64_t O, int64_t 
         }
         if (better(v, best)) best = v, bi = r;
       }
-      if (values) values[o * I + i] = best;
-      indices[o * I + i] = bi;
+      if (values) values[j] = best;
+      indices[j] = bi;
     }
-  }
+  });
 }
 
 }  // namespace ember::kernels
