@@ -2,6 +2,8 @@
 BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?= -DPython3_EXECUTABLE=/usr/bin/python3
+# ccache keys on paths relative to the clone, so fresh clones (CI) reuse each other's objects.
+export CCACHE_BASEDIR ?= $(CURDIR)
 
 .PHONY: deps configure build demo test bench bench-micro format format-check asan clean install
 
