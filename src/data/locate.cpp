@@ -12,10 +12,14 @@ namespace fs = std::filesystem;
 namespace {
 // <source tree>/data, found from this file's own path (src/data/locate.cpp), which the build
 // passes to the compiler as an absolute path.
+// The source tree's data/ folder, given by the build (CMakeLists.txt); not __FILE__, which ccache
+// makes relative when it shares objects between clones.
 std::string source_data_dir() {
-  const fs::path self(__FILE__);
-  if (!self.is_absolute()) return {};
-  return (self.parent_path().parent_path().parent_path() / "data").string();
+#ifdef EMBER_SOURCE_DATA_DIR
+  return EMBER_SOURCE_DATA_DIR;
+#else
+  return {};
+#endif
 }
 
 bool is_file(const fs::path& p) {

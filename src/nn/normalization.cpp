@@ -219,7 +219,7 @@ void column_reduce(int64_t N, int64_t C, double* s1, double* s2, Rows rows) {
   std::vector<double> part(static_cast<size_t>(nt * 2 * C), 0.0);
 #pragma omp parallel num_threads(nt)
   {
-    const int64_t t = omp_get_thread_num(), nthreads = omp_get_num_threads();
+    const int64_t t = 0 /* serial until the norm kernels move to kernels/ */, nthreads = 1;
     double* mine = part.data() + t * 2 * C;
     rows(N * t / nthreads, N * (t + 1) / nthreads, mine, mine + C);
   }
@@ -477,7 +477,7 @@ void layer_norm_backward_kernel(T* dx, T* dw, T* db, const T* g, const T* x, con
   std::vector<double> acc(params ? static_cast<size_t>(nt * 2 * K) : 0, 0.0);
 #pragma omp parallel num_threads(nt) if (nt > 1)
   {
-    double* aw = params ? acc.data() + static_cast<size_t>(omp_get_thread_num() * 2 * K) : nullptr;
+    double* aw = params ? acc.data() + static_cast<size_t>(0 /* serial until the norm kernels move to kernels/ */ * 2 * K) : nullptr;
     double* ab = params ? aw + K : nullptr;
     // Column sums in T over up to kBlock rows, then added into this thread's doubles.
     std::vector<T> block(params ? 2 * K : 0, T(0));
