@@ -296,6 +296,25 @@ TEST(RunLogger, WithoutTensorBoardWritesNoEventFile) {
   EXPECT_EQ(read_lines(tmp.path() / "run" / "metrics.jsonl").size(), 1u);
 }
 
+TEST(RunLogger, MirrorToTensorBoardStartsOneEventFileForLaterScalars) {
+  TempDir tmp;
+  train::RunLoggerOptions options;
+  options.tensorboard = false;
+  train::RunLogger run(tmp / "run", options);
+  run.log_scalar("loss", 1, 1.0);
+  run.mirror_to_tensorboard();
+  run.mirror_to_tensorboard();  // already mirroring: no second file
+  EXPECT_EQ(count_event_files(tmp / "run"), 1u);
+  const fs::path events = run.event_file();
+  ASSERT_FALSE(events.empty());
+  const auto header_only = fs::file_size(events);
+  run.log_scalar("loss", 2, 0.5);
+  EXPECT_GT(fs::file_size(events), header_only);
+  EXPECT_EQ(read_lines(tmp.path() / "run" / "metrics.jsonl").size(), 2u);
+  run.close();
+  EXPECT_THAT(error_message([&] { run.mirror_to_tensorboard(); }), HasSubstr("after close()"));
+}
+
 TEST(RunLogger, LogAfterCloseThrows) {
   TempDir tmp;
   train::RunLogger run(tmp / "run");
