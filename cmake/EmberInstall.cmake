@@ -1,7 +1,11 @@
-# Install rules: headers, library, CMake package (ember::ember) and ember.pc.
+# Install rules: headers, libraries, CMake package (ember::ember, ember::report) and ember.pc.
 include(CMakePackageConfigHelpers)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/ember DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-install(TARGETS ember EXPORT emberTargets
+# The report renderer (tools/report) is installed too: its header beside libember's, its library
+# as ember::report (not in ember.pc: pkg-config users add -lember_report).
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/tools/report/include/ember
+  DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(TARGETS ember ember_report EXPORT emberTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})

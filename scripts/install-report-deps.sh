@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs (from `make deps`) headless Chromium and a font so that tests/train/screenshot_report.sh (and the
+# Installs (from `make deps`) headless Chromium and a font so that tests/report/screenshot_report.sh (and the
 # RenderReport.ChromiumScreenshotIsNonTrivial test, which is skipped without it) can render the
 # HTML training report to a PNG. Nothing else in ember needs these packages; building, the other
 # tests and viewing a report in any browser do not. Idempotent. See docs/VISUALIZATION.md.

@@ -1,4 +1,4 @@
-// write_file_atomic (temp file + fsync + rename + directory fsync) and AppendFile.
+// write_file_atomic (temp file + fsync + rename + directory fsync), sync_directory and AppendFile.
 #include "ember/io/atomic_file.h"
 
 #include <fcntl.h>
@@ -62,6 +62,21 @@ mode_t mode_for(const std::filesystem::path& path) {
   return 0666 & ~current_umask();
 }
 
+// fsync(2) of the directory `dir`: nullptr on success, else the step that failed ("open" or
+// "fsync") with its errno in `err`. Some file systems refuse fsync on directories (EINVAL); the
+// data itself is safe there, so that counts as success.
+const char* fsync_directory(const std::filesystem::path& dir, int& err) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) {
+    err = errno;
+    return "open";
+  }
+  const int rc = ::fsync(fd);
+  err = errno;
+  ::close(fd);
+  return rc == 0 || err == EINVAL ? nullptr : "fsync";
+}
+
 }  // namespace
 
 void write_file_atomic(const std::filesystem::path& path, std::string_view bytes) {
@@ -99,18 +114,17 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view bytes
   }
   // Make the rename durable. The new contents are already in place, so a failure here is
   // reported but nothing is rolled back.
-  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd < 0) {
-    int err = errno;
-    EMBER_ERROR("write_file_atomic: cannot open directory of ", path.string(), ": ",
+  int err = 0;
+  if (const char* failed = fsync_directory(dir, err))
+    EMBER_ERROR("write_file_atomic: cannot ", failed, " directory of ", path.string(), ": ",
                 errno_text(err));
-  }
-  int rc = ::fsync(dfd);
-  int err = errno;
-  ::close(dfd);
-  // Some file systems refuse fsync on directories (EINVAL); the data itself is safe there.
-  EMBER_CHECK(rc == 0 || err == EINVAL, "write_file_atomic: cannot fsync directory of ",
-              path.string(), ": ", errno_text(err));
+}
+
+void sync_directory(const std::filesystem::path& dir) {
+  int err = 0;
+  if (const char* failed = fsync_directory(dir, err))
+    EMBER_ERROR("sync_directory: cannot ", failed, " directory ", dir.string(), ": ",
+                errno_text(err));
 }
 
 AppendFile::AppendFile(const std::filesystem::path& path) : path_(path) {

@@ -157,6 +157,13 @@ void RunLogger::log_scalars(int64_t step, const ScalarList& values) {
   if (impl_->tensorboard) impl_->tensorboard->add_scalars(step, values, now);
 }
 
+void RunLogger::mirror_to_tensorboard() {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  EMBER_CHECK(!impl_->closed, "RunLogger: mirror_to_tensorboard after close() (",
+              impl_->dir.string(), ")");
+  if (!impl_->tensorboard) impl_->tensorboard.emplace(impl_->dir);
+}
+
 void RunLogger::sync() {
   std::lock_guard<std::mutex> lock(impl_->mutex);
   if (impl_->closed) return;

@@ -1,4 +1,5 @@
-// write_file_atomic, AppendFile and RunLogger: files, formats, resuming, and failure paths.
+// write_file_atomic, sync_directory, AppendFile and RunLogger: files, formats, resuming, and
+// failure paths.
 #include "ember/train/run_logger.h"
 
 #include <gmock/gmock.h>
@@ -134,6 +135,22 @@ TEST(WriteFileAtomic, FailedWriteKeepsPreviousFile) {
   EXPECT_THAT(msg, HasSubstr("File too large"));
   EXPECT_EQ(read_file(file), "previous contents");
   EXPECT_EQ(count_entries(tmp.path()), 1u);
+}
+
+// ---- sync_directory ------------------------------------------------------------------------
+
+TEST(SyncDirectory, SyncsADirectoryAndNamesAMissingOne) {
+  TempDir tmp;
+  fs::create_directories(tmp / "ck");
+  fs::create_directory_symlink("ck", tmp / "last");
+  EXPECT_NO_THROW(io::sync_directory(tmp.path()));
+  EXPECT_NO_THROW(io::sync_directory(tmp / "last"));  // through a symlink to a directory
+  EXPECT_EQ(error_message([&] { io::sync_directory(tmp / "nope"); }),
+            "sync_directory: cannot open directory " + (tmp / "nope").string() +
+                ": No such file or directory");
+  std::ofstream(tmp / "file") << "x";
+  EXPECT_THAT(error_message([&] { io::sync_directory(tmp / "file"); }),
+              HasSubstr("Not a directory"));
 }
 
 // ---- AppendFile ----------------------------------------------------------------------------
@@ -277,6 +294,25 @@ TEST(RunLogger, WithoutTensorBoardWritesNoEventFile) {
   EXPECT_TRUE(run.event_file().empty());
   EXPECT_EQ(count_event_files(tmp / "run"), 0u);
   EXPECT_EQ(read_lines(tmp.path() / "run" / "metrics.jsonl").size(), 1u);
+}
+
+TEST(RunLogger, MirrorToTensorBoardStartsOneEventFileForLaterScalars) {
+  TempDir tmp;
+  train::RunLoggerOptions options;
+  options.tensorboard = false;
+  train::RunLogger run(tmp / "run", options);
+  run.log_scalar("loss", 1, 1.0);
+  run.mirror_to_tensorboard();
+  run.mirror_to_tensorboard();  // already mirroring: no second file
+  EXPECT_EQ(count_event_files(tmp / "run"), 1u);
+  const fs::path events = run.event_file();
+  ASSERT_FALSE(events.empty());
+  const auto header_only = fs::file_size(events);
+  run.log_scalar("loss", 2, 0.5);
+  EXPECT_GT(fs::file_size(events), header_only);
+  EXPECT_EQ(read_lines(tmp.path() / "run" / "metrics.jsonl").size(), 2u);
+  run.close();
+  EXPECT_THAT(error_message([&] { run.mirror_to_tensorboard(); }), HasSubstr("after close()"));
 }
 
 TEST(RunLogger, LogAfterCloseThrows) {

@@ -1,5 +1,6 @@
-// Crash-safe file writes: whole-file replacement (write_file_atomic) and append-only logs
-// (AppendFile). Both report failures as ember::Error naming the path and the errno text.
+// Crash-safe file writes: whole-file replacement (write_file_atomic), append-only logs
+// (AppendFile) and durable directory entries (sync_directory). All report failures as
+// ember::Error naming the path and the errno text.
 #pragma once
 
 #include <filesystem>
@@ -15,6 +16,13 @@ namespace ember::io {
 /// "write_file_atomic: cannot create temporary file for runs/a/config.json: No such file or
 /// directory". The new file gets mode 0644 (less the umask).
 void write_file_atomic(const std::filesystem::path& path, std::string_view bytes);
+
+/// Makes the entries of directory `dir` durable: the files created, renamed or removed in it
+/// survive a crash of the machine (fsync(2) of the directory, as write_file_atomic does after its
+/// rename). Use it after renaming a directory or a symlink into place. File systems that refuse
+/// fsync on directories (EINVAL) are accepted. Throws ember::Error, e.g. "sync_directory: cannot
+/// open directory runs/a/checkpoints: No such file or directory".
+void sync_directory(const std::filesystem::path& dir);
 
 /// An append-only file (logs, event files). Opened with O_APPEND, created if missing, never
 /// truncated. Each append() is handed to the kernel with a single write(2) before it returns (no

@@ -57,6 +57,9 @@ class RunLogger {
   void log_scalars(int64_t step, const ScalarList& values);
   /// Writes `final_metrics` to summary.json atomically (call again to replace it).
   void summary(const nlohmann::json& final_metrics);
+  /// Starts mirroring every later scalar into a new TensorBoard event file in the run directory,
+  /// as options.tensorboard does from the start; does nothing when already mirroring.
+  void mirror_to_tensorboard();
   /// fsync of metrics.jsonl and the event file.
   void sync();
   /// sync() and close the files; later log calls throw. Also done by the destructor.

@@ -1,8 +1,10 @@
-// train::Trainer: the training loop users don't have to rewrite. It runs epochs over a loader
-// (forward, loss, backward, optional gradient clipping, optimizer step, scheduler step), computes
-// the loss and metrics on the training and validation data, shows a progress bar, logs to a run
-// directory (RunLogger: metrics.jsonl, TensorBoard events, config.json, summary.json), keeps
-// "last" and "best" checkpoints, stops early, and resumes an interrupted run exactly.
+// train::Trainer: the training loop users don't have to rewrite. fit() runs epochs over a loader
+// (forward, loss, backward, optional gradient clipping, optimizer step), computes the loss and
+// metrics on the training and validation data, and tracks the monitored value; everything around
+// that is a train::Callback (callbacks.h): the progress bar, logging to a run directory
+// (RunLogger: metrics.jsonl, config.json, summary.json), TensorBoard, scheduler stepping, early
+// stopping and "last"/"best" checkpoints (checkpoint.h), from which an interrupted run resumes
+// exactly. trainer.callbacks() is the list fit() calls: add your own, reorder or remove them.
 //
 //   auto train = train::make_batches(datasets::FashionMNIST().map(transforms::Stack<>()),
 //                                    data::DataLoaderOptions().batch_size(64));
@@ -38,6 +40,8 @@
 #include "ember/optim/optimizer.h"
 #include "ember/optim/schedulers/lr_scheduler.h"
 #include "ember/optim/schedulers/schedulers.h"
+#include "ember/train/callbacks.h"
+#include "ember/train/checkpoint.h"
 #include "ember/train/metrics.h"
 #include "ember/train/progress.h"
 
@@ -194,30 +198,6 @@ struct History {
   std::vector<double> get(const std::string& key) const;
 };
 
-/// What the Trainer passes to callbacks after each training step.
-struct StepInfo {
-  int64_t epoch;         // 1-based
-  int64_t step;          // global step, 1-based
-  int64_t batch;         // index in the epoch, 0-based
-  double loss;           // this batch's loss
-  const Tensor& output;  // the model's output (detached)
-  const Tensor& target;
-};
-
-class Trainer;
-
-/// Hooks into the loop. Override what you need; Trainer::stop() ends training after the epoch.
-class Callback {
- public:
-  virtual ~Callback() = default;
-  virtual void on_train_begin(Trainer&) {}
-  virtual void on_epoch_begin(Trainer&, int64_t /*epoch*/) {}
-  virtual void on_step_end(Trainer&, const StepInfo&) {}
-  /// `logs` is the epoch's record (as in History::epochs).
-  virtual void on_epoch_end(Trainer&, int64_t /*epoch*/, const std::map<std::string, double>&) {}
-  virtual void on_train_end(Trainer&, const History&) {}
-};
-
 /// Where the Trainer is: completed epochs, steps, the monitor's best value and counter.
 struct TrainerState {
   int64_t epoch = 0;        // completed epochs
@@ -225,16 +205,27 @@ struct TrainerState {
   int64_t best_epoch = 0;
   double best_value = 0;  // meaningful when best_epoch > 0
   int64_t wait = 0;       // epochs since the best
-  bool stopped = false;   // early stopping (or stop()) ended the run
+  bool stopped = false;   // stop_early() (callbacks::EarlyStopping) ended the run
 };
 
 using LossFn = std::function<Tensor(const Tensor& output, const Tensor& target)>;
+
+/// The scheduler given to Trainer::set_scheduler (both null without one).
+struct SchedulerSlot {
+  optim::LRScheduler* scheduler = nullptr;  // stepped every `interval`
+  StepInterval interval = StepInterval::kEpoch;
+  optim::ReduceLROnPlateau* plateau = nullptr;  // stepped every epoch with `plateau_metric`
+  std::string plateau_metric;                   // empty: the monitored value
+  /// The scheduler's name ("StepLR"), or "" without one.
+  std::string name() const;
+};
 
 class Trainer {
  public:
   /// `model` is any module with `Tensor forward(Tensor)` (a holder such as nn::Sequential, or a
   /// shared_ptr to a Module); `optimizer` must outlive the Trainer and optimize the model's
   /// parameters; `loss` returns a 0-d tensor (a batch mean, for epoch means to be exact).
+  /// The Trainer starts with callbacks::defaults().
   Trainer(nn::AnyModule model, optim::Optimizer& optimizer, LossFn loss,
           TrainerOptions options = {});
   ~Trainer();
@@ -245,9 +236,8 @@ class Trainer {
   Trainer& add_metric(const Metric& metric);
   /// A metric that is the example-weighted mean of `fn(output, target)` over an epoch.
   Trainer& add_metric(std::string name, MeanMetric::Fn fn, bool higher_is_better = true);
-  Trainer& add_callback(std::shared_ptr<Callback> callback);
-  /// A scheduler stepped after every epoch (or every optimizer step). It must schedule this
-  /// Trainer's optimizer and outlive the Trainer.
+  /// A scheduler stepped after every epoch (or every optimizer step) by callbacks::SchedulerStep
+  /// and saved in checkpoints. It must schedule this Trainer's optimizer and outlive the Trainer.
   Trainer& set_scheduler(optim::LRScheduler& scheduler,
                          StepInterval interval = StepInterval::kEpoch);
   /// ReduceLROnPlateau, stepped after every epoch with `metric` (default: the monitored one).
@@ -260,15 +250,48 @@ class Trainer {
   /// built the same way). Throws ember::Error if there is no checkpoint there.
   Trainer& resume_from(const std::filesystem::path& path);
 
+  // ---- callbacks ----
+  /// Adds `callback` before the first callbacks::Checkpoint of the list (at the end without
+  /// one), so that each epoch's checkpoint holds what it did.
+  Trainer& add_callback(std::shared_ptr<Callback> callback);
+  /// The callbacks fit() calls, in order (callbacks::defaults() plus what was added). Reorder,
+  /// insert or erase freely:
+  ///   auto& list = trainer.callbacks();
+  ///   std::rotate(list.begin(), list.end() - 1, list.end());  // the last one first
+  std::vector<std::shared_ptr<Callback>>& callbacks() { return callbacks_; }
+  /// The first callback of type C in the list, or nullptr.
+  template <class C>
+  std::shared_ptr<C> find_callback() const {
+    for (const auto& c : callbacks_)
+      if (auto p = std::dynamic_pointer_cast<C>(c)) return p;
+    return nullptr;
+  }
+  /// Removes every callback of type C (e.g. callbacks::Progress for a silent Trainer).
+  template <class C>
+  Trainer& remove_callback() {
+    std::erase_if(callbacks_, [](const auto& c) { return dynamic_cast<C*>(c.get()) != nullptr; });
+    return *this;
+  }
+
+  // ---- training ----
   /// Trains from the current epoch up to options().epochs(). Throws ember::Error for a missing
-  /// train loader, a monitor that names no computed value, or a non-scalar loss.
+  /// train loader, a monitor that names no computed value, or a non-scalar loss. The loop:
+  ///   on_train_begin
+  ///   while epochs remain and nothing stopped the run:
+  ///     on_epoch_begin; per batch: step, on_step_end; validation; monitor update; on_epoch_end
+  ///   on_train_end
   History fit(const BatchSource& train, const BatchSource& val = {});
   /// Loss and metrics over `data` in eval mode without gradients: {"loss": .., "accuracy": ..}.
   std::map<std::string, double> evaluate(const BatchSource& data);
 
   /// Asks fit() to stop after the current epoch (from a callback).
   void stop() { stop_requested_ = true; }
+  /// Ends the run for good after the current epoch: like stop(), and the run is marked as
+  /// stopped early (state().stopped, History::stopped_early, summary.json, checkpoints), so a
+  /// Trainer resumed from it trains no further. callbacks::EarlyStopping calls this.
+  void stop_early() { state_.stopped = true; }
 
+  // ---- what callbacks read ----
   const TrainerState& state() const { return state_; }
   const TrainerOptions& options() const { return options_; }
   /// The run directory, once fit() has opened it (empty without one).
@@ -278,24 +301,32 @@ class Trainer {
   RunLogger* logger() { return logger_.get(); }
   /// The checkpoint directory in use (empty when checkpoints are off).
   std::filesystem::path checkpoint_dir() const;
-  /// The monitored value's name ("val/loss") as resolved by the last fit().
+  /// The monitored value's name ("val/loss") and direction as resolved by the last fit().
   const std::string& monitor() const { return monitor_; }
+  MonitorMode monitor_mode() const { return monitor_mode_; }
   const nn::AnyModule& model() const { return model_; }
+  optim::Optimizer& optimizer() const { return *optimizer_; }
+  const SchedulerSlot& scheduler() const { return scheduler_; }
+  /// The metrics added with add_metric, in order.
+  const std::vector<std::unique_ptr<Metric>>& metrics() const { return metrics_; }
+  /// Training batches per epoch: given by the loader (make_batches) or counted in the first
+  /// epoch; empty until known.
+  std::optional<int64_t> batches_per_epoch() const { return train_batches_; }
+  /// The learning rate of the optimizer's first param group (NaN without groups).
+  double current_lr() const;
 
-  /// Writes a checkpoint of the current state into `dir` (created; files replaced atomically).
+  /// Writes a checkpoint of the current state into `dir` (created; files replaced atomically):
+  /// model, optimizer, scheduler and trainer.json (see checkpoint.h).
   void save_checkpoint(const std::filesystem::path& dir) const;
 
  private:
-  struct EpochTotals;
   void resolve_monitor(bool has_val);
   void open_run();
+  void begin_fit(const BatchSource& train, const BatchSource& val);
   void load_checkpoint(const std::filesystem::path& dir);
-  void write_checkpoints(bool improved);
-  void write_checkpoint_files(const std::filesystem::path& root, bool improved);
-  double current_lr() const;
-  std::map<std::string, double> run_epoch_train(const BatchSource& train, int64_t epoch,
-                                                History& history, ProgressBar* bar);
-  std::map<std::string, double> run_eval(const BatchSource& data, const std::string& prefix);
+  EpochLogs train_epoch(const BatchSource& train, int64_t epoch, History& history);
+  EpochLogs run_eval(const BatchSource& data, const std::string& prefix);
+  void update_monitor(int64_t epoch, double value);
 
   nn::AnyModule model_;
   optim::Optimizer* optimizer_;
@@ -303,25 +334,17 @@ class Trainer {
   TrainerOptions options_;
   std::vector<std::unique_ptr<Metric>> metrics_;
   std::vector<std::shared_ptr<Callback>> callbacks_;
-  optim::LRScheduler* scheduler_ = nullptr;
-  StepInterval scheduler_interval_ = StepInterval::kEpoch;
-  optim::ReduceLROnPlateau* plateau_ = nullptr;
-  std::string plateau_metric_;
+  SchedulerSlot scheduler_;
   std::filesystem::path resume_path_;
   std::filesystem::path run_dir_;
   std::unique_ptr<RunLogger> logger_;
   TrainerState state_;
-  std::vector<std::map<std::string, double>> epoch_history_;
+  std::vector<EpochLogs> epoch_history_;
   std::string monitor_;
   MonitorMode monitor_mode_ = MonitorMode::kMin;
+  std::optional<EarlyStopping> tracker_;  // the monitored value's best and `wait`, during fit()
   std::optional<int64_t> train_batches_;
   bool stop_requested_ = false;
 };
-
-/// The checkpoint directory `which` ("last" or "best") of a run directory or a checkpoint root:
-/// `<path>/checkpoints/<which>` if that exists, else `<path>/<which>`. Load a model from it with
-/// ember::load(model, train::checkpoint_path(run, "best") / "model.safetensors").
-std::filesystem::path checkpoint_path(const std::filesystem::path& path,
-                                      const std::string& which = "last");
 
 }  // namespace ember::train

@@ -1,8 +1,8 @@
-// Static assets of the HTML report (src/train/report.cpp): the style sheet and the colours the
+// Static assets of the HTML report (html.cpp, chart.cpp): the style sheet and the colours the
 // SVG charts use. Hand-written; the report inlines them so it needs no network when viewed.
 #pragma once
 
-namespace ember::train::report_assets {
+namespace ember::train::report {
 
 /// Series colours, in order (colour-blind-friendly enough: blue, orange, green, purple, ...).
 /// Split prefixes map to fixed slots so train is always blue and validation always orange.
@@ -97,4 +97,4 @@ td .at { color: var(--muted); font-size: 11px; margin-left: 3px; }
 footer { color: var(--muted); font-size: 12px; margin-top: 8px; }
 )css";
 
-}  // namespace ember::train::report_assets
+}  // namespace ember::train::report

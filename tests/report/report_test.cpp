@@ -1,5 +1,5 @@
-// The run report: metrics.jsonl parsing, chart grouping, the HTML/SVG it produces, and (when
-// Chromium is installed) a headless screenshot of it.
+// The run report (tools/report, ember_report): chart grouping, the HTML/SVG it produces, the
+// ember-report tool, and (when Chromium is installed) a headless screenshot of it.
 #include "ember/train/report.h"
 
 #include <gmock/gmock.h>
@@ -16,7 +16,6 @@
 
 #include "ember/core/error.h"
 #include "ember/io/atomic_file.h"
-#include "ember/train/run_logger.h"
 
 namespace ember::train {
 namespace {
@@ -126,83 +125,6 @@ void write_fake_run(const fs::path& dir) {
                                   {"train/loss", 0.3021}, {"best_epoch", 3},
                                   {"epochs", 3},          {"train_time_s", 150.0}};
   io::write_file_atomic(dir / "summary.json", summary.dump(2));
-}
-
-// ---- parsing -------------------------------------------------------------------------------
-
-TEST(ParseMetrics, ReadsStepsValuesAndWallTimes) {
-  const ScalarMap m = parse_metrics(
-      "{\"step\":1,\"train/loss\":2.5,\"lr\":0.1,\"wall_time\":100.5}\n"
-      "\n"
-      "{\"step\":2,\"train/loss\":2.0,\"wall_time\":101}\r\n"
-      "{\"step\":2,\"val/loss\":2.2,\"phase\":\"val\",\"flag\":true,\"v\":[1]}\n"
-      "{\"step\":3,\"train/loss\":null}\n");
-  ASSERT_EQ(m.size(), 3u);  // strings, booleans and arrays are not scalars
-  const ScalarSeries& loss = m.at("train/loss");
-  EXPECT_EQ(loss.steps, (std::vector<int64_t>{1, 2, 3}));
-  EXPECT_EQ(loss.values[0], 2.5);
-  EXPECT_EQ(loss.values[1], 2.0);
-  EXPECT_TRUE(std::isnan(loss.values[2]));
-  EXPECT_EQ(loss.wall_times[0], 100.5);
-  EXPECT_TRUE(std::isnan(loss.wall_times[2]));
-  EXPECT_EQ(m.at("lr").steps, (std::vector<int64_t>{1}));
-  EXPECT_EQ(m.at("val/loss").values, (std::vector<double>{2.2}));
-}
-
-TEST(ParseMetrics, MalformedLineNamesTheLineNumber) {
-  const std::string text =
-      "{\"step\":1,\"loss\":1}\n"
-      "{\"step\":2,\"loss\":0.9}\n"
-      "{\"step\":3,\"loss\":0.8\n"
-      "{\"step\":4,\"loss\":0.7}\n";
-  const std::string msg = error_message([&] { parse_metrics(text, "runs/a/metrics.jsonl"); });
-  EXPECT_THAT(msg, ::testing::StartsWith("runs/a/metrics.jsonl:3: not valid JSON ("));
-  EXPECT_THAT(msg, Not(HasSubstr("[json.exception")));
-}
-
-TEST(ParseMetrics, RecordsMustBeObjectsWithIntegerStep) {
-  EXPECT_EQ(error_message([] { parse_metrics("{\"step\":1}\n[1,2]\n"); }),
-            "metrics.jsonl:2: expected a JSON object, got array");
-  EXPECT_EQ(error_message([] { parse_metrics("{\"loss\":1}\n"); }),
-            "metrics.jsonl:1: missing \"step\"");
-  EXPECT_EQ(error_message([] { parse_metrics("\n\n{\"step\":\"7\",\"loss\":1}\n"); }),
-            "metrics.jsonl:3: \"step\" must be an integer, got \"7\"");
-  EXPECT_EQ(error_message([] { parse_metrics("{\"step\":1.5,\"loss\":1}\n"); }),
-            "metrics.jsonl:1: \"step\" must be an integer, got 1.5");
-  EXPECT_EQ(parse_metrics("{\"step\":4.0,\"loss\":1}\n").at("loss").steps[0], 4);
-}
-
-TEST(ParseMetrics, IgnoresARecordStillBeingWritten) {
-  // The last line has no newline yet: a live run is in the middle of appending it.
-  const ScalarMap m = parse_metrics("{\"step\":1,\"loss\":1}\n{\"step\":2,\"lo");
-  EXPECT_EQ(m.at("loss").steps.size(), 1u);
-  // A complete last line without newline is still read.
-  EXPECT_EQ(parse_metrics("{\"step\":1,\"loss\":1}\n{\"step\":2,\"loss\":0.5}").at("loss").steps,
-            (std::vector<int64_t>{1, 2}));
-}
-
-TEST(ParseMetrics, ResumedRunReplacesStepsFromTheRestartOn) {
-  // Steps 1-4, then a restart from a checkpoint at step 3.
-  const ScalarMap m = parse_metrics(
-      "{\"step\":1,\"loss\":1.0}\n{\"step\":2,\"loss\":0.9}\n{\"step\":3,\"loss\":0.8}\n"
-      "{\"step\":4,\"loss\":0.7}\n{\"step\":3,\"loss\":0.75}\n{\"step\":4,\"loss\":0.65}\n");
-  EXPECT_EQ(m.at("loss").steps, (std::vector<int64_t>{1, 2, 3, 4}));
-  EXPECT_EQ(m.at("loss").values, (std::vector<double>{1.0, 0.9, 0.75, 0.65}));
-}
-
-TEST(ReadMetrics, ReadsWhatRunLoggerWrote) {
-  TempDir tmp;
-  {
-    RunLogger run(tmp.path());
-    run.log_scalars(1, {{"train/loss", 0.5}, {"lr", 0.01}});
-    run.log_scalar("train/loss", 2, NAN);
-  }
-  const ScalarMap m = read_metrics(tmp.path() / "metrics.jsonl");
-  EXPECT_EQ(m.at("train/loss").steps, (std::vector<int64_t>{1, 2}));
-  EXPECT_TRUE(std::isnan(m.at("train/loss").values[1]));
-  EXPECT_GT(m.at("lr").wall_times[0], 1.6e9);
-  EXPECT_THAT(error_message([&] { read_metrics(tmp.path() / "nope.jsonl"); }),
-              HasSubstr("cannot read " + (tmp.path() / "nope.jsonl").string()));
 }
 
 // ---- grouping ------------------------------------------------------------------------------
@@ -354,15 +276,15 @@ TEST(RenderReport, EmberReportToolWritesTheReport) {
 }
 
 // Renders the report with headless Chromium. The PNG is kept in the build directory
-// (tests/train/report_screenshot.png) so a human can look at it.
+// (tests/report/report_screenshot.png) so a human can look at it.
 TEST(RenderReport, ChromiumScreenshotIsNonTrivial) {
   if (!fs::exists("/usr/bin/chromium")) GTEST_SKIP() << "/usr/bin/chromium is not installed";
   TempDir tmp;
   write_fake_run(tmp.path() / "fake-mlp-20250101-120000");
   const fs::path report = render_report(tmp.path() / "fake-mlp-20250101-120000");
-  const fs::path png = fs::path(EMBER_BINARY_DIR) / "tests" / "train" / "report_screenshot.png";
+  const fs::path png = fs::path(EMBER_BINARY_DIR) / "tests" / "report" / "report_screenshot.png";
   fs::create_directories(png.parent_path());
-  const std::string cmd = "bash " EMBER_SOURCE_DIR "/tests/train/screenshot_report.sh '" +
+  const std::string cmd = "bash " EMBER_SOURCE_DIR "/tests/report/screenshot_report.sh '" +
                           report.string() + "' '" + png.string() + "' 1200,1600 > /dev/null";
   ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
   const std::string bytes = read_file(png);

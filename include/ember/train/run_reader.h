@@ -1,6 +1,9 @@
-// The HTML report of a run directory (see run_logger.h): loss/accuracy/learning-rate/gradient-norm
-// curves and every other scalar as SVG charts, the config, the final metrics. The report is one
-// self-contained file: no scripts, no network access when it is viewed.
+// Reading a run directory back (the format RunLogger writes, see run_logger.h): the scalars of
+// metrics.jsonl and the config.json and summary.json documents. The report renderer
+// (tools/report, ember-report) and tests read runs through this; so can your own tools.
+//
+//   train::RunRecord run = train::read_run("runs/mnist_mlp-20250101-120000");
+//   const train::ScalarSeries& loss = run.scalars.at("train/loss");  // steps, values, wall_times
 #pragma once
 
 #include <cstdint>
@@ -43,30 +46,8 @@ struct RunRecord {
   nlohmann::json summary;
 };
 /// Reads metrics.jsonl, config.json and summary.json of `run_dir` (each may be missing, the
-/// directory may not). Throws ember::Error for a missing directory or a malformed file.
+/// directory may not). Throws ember::Error for a missing directory or a malformed file:
+///   "read_run: run directory runs/x does not exist".
 RunRecord read_run(const std::filesystem::path& run_dir);
-
-/// One chart of the report: a title and the tags drawn in it.
-struct ChartGroup {
-  std::string key;    // "loss", "accuracy", "lr", "grad_norm", or the tag's leading name
-  std::string title;  // "Loss", "Accuracy", "Learning rate", "Gradient norm", ...
-  std::vector<std::string> tags;  // train/* first, then val/*, test/*, others
-};
-/// How tags are grouped into charts: a leading split name (train/, val/, valid/, validation/,
-/// eval/, test/, or the Keras-style val_ prefix) is set aside, and tags whose remaining first
-/// path segment is the same share a chart: train/loss and val/loss; lr/group0 and lr/group1.
-/// Loss, accuracy, learning rate and gradient norm come first, then the rest by name.
-std::vector<ChartGroup> chart_groups(const ScalarMap& scalars);
-
-/// The report as an HTML document.
-std::string report_html(const RunRecord& run);
-/// The main curves (loss, accuracy, learning rate, gradient norm; or the first charts if none of
-/// those exist) as one standalone SVG document.
-std::string curves_svg(const RunRecord& run);
-
-/// Reads `run_dir`, writes `output` (default `run_dir/report.html`) and `curves.svg` beside it
-/// (both atomically), and returns the path of the report.
-std::filesystem::path render_report(const std::filesystem::path& run_dir,
-                                    const std::filesystem::path& output = {});
 
 }  // namespace ember::train

@@ -1,5 +1,5 @@
 // ember-report RUN_DIR [-o OUT.html]: renders the HTML report (and curves.svg) of a run directory
-// written by ember::train::RunLogger.
+// written by ember::train::RunLogger. A thin command line over the ember_report library.
 #include <cstdio>
 #include <cstring>
 #include <exception>
