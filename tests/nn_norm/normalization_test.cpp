@@ -1,5 +1,6 @@
 // batch_norm, layer_norm, group_norm: PyTorch 1.13 values and running statistics, gradcheck and
-// gradgradcheck in float64, the fused backward against the create_graph formulas, numerics, errors.
+// gradgradcheck in float64 (of the norms and of their fused backward ops), the backward without
+// and with create_graph, numerics, errors.
 #include "nn_norm/norm_test_util.h"
 
 namespace ember::norm_test {
@@ -250,6 +251,107 @@ TEST_P(NormGrad, FusedBackwardMatchesCreateGraphFormulas) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Ops, NormGrad, ::testing::ValuesIn(grad_cases()),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+// The fused backward ops' own backward: gradcheck of (x, w, b, dy) -> (dx, dw, db) as computed
+// with create_graph, which covers the gradients w.r.t. dy, x and w; gradgradcheck of it covers
+// third derivatives (the double backward is written with ember ops).
+struct BackwardCase {
+  const char* name;
+  std::vector<std::vector<int64_t>> shapes;  // x, then weight and bias (if any); dy is added
+  std::function<Tensor(const variable_list&)> fn;
+  const char* grad_fn;  // of dx under create_graph
+};
+
+std::vector<BackwardCase> backward_cases() {
+  auto bn_train = [](const variable_list& v) {
+    return batch_norm(v[0], v[1], v[2], {}, {}, true, 0.1, 1e-5);
+  };
+  return {
+      {"batch_norm_train_4d",
+       {{2, 3, 2, 2}, {3}, {3}},
+       bn_train,
+       "NativeBatchNormBackwardBackward0"},
+      {"batch_norm_train_2d", {{5, 3}, {3}, {3}}, bn_train, "NativeBatchNormBackwardBackward0"},
+      {"batch_norm_train_no_affine",
+       {{3, 2, 4}},
+       [](const variable_list& v) { return batch_norm(v[0], {}, {}, {}, {}, true, 0.1, 1e-5); },
+       "NativeBatchNormBackwardBackward0"},
+      {"batch_norm_eval",
+       {{3, 2, 4}, {2}, {2}},
+       [](const variable_list& v) {
+         Tensor rm = tensor({0.3, -0.2}, f64()), rv = tensor({1.5, 0.7}, f64());
+         return batch_norm(v[0], v[1], v[2], rm, rv, false, 0.1, 1e-5);
+       },
+       "NativeBatchNormBackwardBackward0"},
+      {"layer_norm_affine",
+       {{3, 2, 4}, {2, 4}, {2, 4}},
+       [](const variable_list& v) {
+         return layer_norm(v[0], {2, 4}, v[1], v[2]);
+       },
+       "NativeLayerNormBackwardBackward0"},
+      {"layer_norm_bias_only",
+       {{3, 2, 4}, {2, 4}},
+       [](const variable_list& v) {
+         return layer_norm(v[0], {2, 4}, {}, v[1]);
+       },
+       "NativeLayerNormBackwardBackward0"},
+      {"group_norm_affine",
+       {{2, 6, 3}, {6}, {6}},
+       [](const variable_list& v) { return group_norm(v[0], 3, v[1], v[2]); },
+       "NativeGroupNormBackwardBackward0"},
+      {"instance_norm_affine",
+       {{2, 3, 4}, {3}, {3}},
+       [](const variable_list& v) {
+         return instance_norm(v[0], v[1], v[2], {}, {}, true, 0.1, 1e-5);
+       },
+       "ReshapeAliasBackward0"},  // dx of the (1, N·C, *) view, reshaped back
+  };
+}
+
+/// x, the parameters, and dy last, all requiring grad.
+variable_list backward_inputs(const BackwardCase& c, uint64_t seed) {
+  manual_seed(seed);
+  variable_list in;
+  for (size_t i = 0; i < c.shapes.size(); ++i) {
+    Tensor t = randn(c.shapes[i], f64());
+    if (i == 1) t = t.abs() + 0.5;
+    in.push_back(t.requires_grad_());
+  }
+  in.push_back(randn(c.shapes[0], f64()).requires_grad_());
+  return in;
+}
+
+/// (x, params..., dy) -> the gradients of x and the parameters, flattened into one tensor.
+Tensor first_order(const BackwardCase& c, const variable_list& v) {
+  AutoGradMode enable(true);  // also while gradcheck evaluates it numerically
+  variable_list params(v.begin(), v.end() - 1);
+  Tensor y = c.fn(params);
+  variable_list g = autograd::grad({y}, params, {v.back()}, true, /*create_graph=*/true);
+  std::vector<Tensor> flat;
+  for (const Tensor& t : g) flat.push_back(t.reshape({-1}));
+  return cat(flat);
+}
+
+class NormBackwardGrad : public ::testing::TestWithParam<BackwardCase> {};
+
+TEST_P(NormBackwardGrad, GradcheckFloat64) {
+  const BackwardCase& c = GetParam();
+  variable_list in = backward_inputs(c, 21);
+  variable_list params(in.begin(), in.end() - 1);
+  Tensor dx = autograd::grad({c.fn(params)}, {in[0]}, {in.back()}, true, true)[0];
+  ASSERT_TRUE(dx.grad_fn());
+  EXPECT_EQ(dx.grad_fn()->name(), c.grad_fn);
+  EXPECT_TRUE(gradcheck([&](const variable_list& v) { return first_order(c, v); }, in));
+}
+
+TEST_P(NormBackwardGrad, GradgradcheckFloat64) {
+  const BackwardCase& c = GetParam();
+  EXPECT_TRUE(gradgradcheck([&](const variable_list& v) { return first_order(c, v); },
+                            backward_inputs(c, 22)));
+}
+
+INSTANTIATE_TEST_SUITE_P(Ops, NormBackwardGrad, ::testing::ValuesIn(backward_cases()),
                          [](const auto& info) { return std::string(info.param.name); });
 
 TEST(NormGrad, OnlyRequestedGradientsAreComputed) {

@@ -7,9 +7,10 @@
 // edges. An op may declare `SavedTensor result;` to keep its output; apply fills it after the
 // node exists. A single-input op whose output shares the input's storage is a view op: apply
 // records the output as a view of the input's base (see views.cpp) so that in-place ops on it
-// update the base's gradient.
+// update the base's gradient. apply_outputs does the same for ops with several outputs.
 #pragma once
 
+#include <array>
 #include <optional>
 #include <type_traits>
 #include <utility>
@@ -31,8 +32,14 @@ class OpNode final : public Node {
   variable_list apply(variable_list&& grads) override { return call(grads.data()); }
   variable_list call(Tensor* grads) override {
     if (!op_) throw_freed_graph(Op::name);
-    if (!grads[0].defined()) return variable_list(num_outputs());
-    return op_->backward(grads[0], *this);
+    if constexpr (requires { Op::num_outputs; }) {  // see apply_outputs
+      for (uint32_t i = 0; i < Op::num_outputs; ++i)
+        if (grads[i].defined()) return op_->backward(grads, *this);
+      return variable_list(num_outputs());
+    } else {
+      if (!grads[0].defined()) return variable_list(num_outputs());
+      return op_->backward(grads[0], *this);
+    }
   }
   void release_variables() override {
     if (saves_tensors_) op_.reset();
@@ -90,6 +97,32 @@ Tensor apply(Op op, const Ts&... inputs) {
     set_history(out, std::move(node));
   }
   return out;
+}
+
+/// Same as apply, for ops with several outputs (a fused backward's dx, dweight, dbias). Such an
+/// op declares `static constexpr uint32_t num_outputs = K;`, its forward returns
+/// std::array<Tensor, K> (entries may be undefined) and its backward is
+///   variable_list backward(const Tensor* grads, const Node& node);
+/// receiving the K output gradients, undefined where none flowed (it runs only if one did).
+template <class Op, class... Ts>
+std::array<Tensor, Op::num_outputs> apply_outputs(Op op, const Ts&... inputs) {
+  if (!GradMode::is_enabled()) return op.forward(inputs...);
+  std::array<Tensor, Op::num_outputs> outs;
+  const uint32_t saves = detail::saved_count();
+  {
+    detail::GradOffScope off;
+    outs = op.forward(inputs...);
+  }
+  if (any_requires_grad(inputs...)) {
+    auto node = std::make_shared<OpNode<Op>>(std::move(op), saves != detail::saved_count());
+    node->set_num_inputs(Op::num_outputs);
+    edge_list& edges = node->mutable_next_edges();
+    edges.reserve(sizeof...(Ts));
+    (edges.push_back(edge_if_needed(inputs)), ...);
+    for (uint32_t i = 0; i < Op::num_outputs; ++i)
+      if (outs[i].defined()) set_history(outs[i], node, i);
+  }
+  return outs;
 }
 
 /// Same as apply, for ops with a list of tensor inputs (cat, stack).

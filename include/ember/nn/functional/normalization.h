@@ -1,6 +1,6 @@
-// Normalization as functions: batch_norm, layer_norm, group_norm, instance_norm, normalize (fused
-// one-pass kernels in src/nn/normalization.cpp; backward fused too, and written with ember ops
-// under create_graph so that double backward works).
+// Normalization as functions: batch_norm, layer_norm, group_norm, instance_norm, normalize (ops
+// in src/ops/nn/norm.cpp over the kernels of src/kernels/cpu/norm.h; the fused backward is itself
+// a differentiable op, so double backward works).
 #pragma once
 
 #include <optional>

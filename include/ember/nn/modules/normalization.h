@@ -3,6 +3,7 @@
 #pragma once
 
 #include <ostream>
+#include <string>
 
 #include "ember/nn/functional/normalization.h"
 #include "ember/nn/module.h"
@@ -10,25 +11,41 @@
 
 namespace ember::nn {
 
-/// Batch normalization over (N, C, *) with C = num_features: parameters weight (init 1) and
-/// bias (init 0) when affine; buffers running_mean (0), running_var (1) and num_batches_tracked
-/// (int64 0) when track_running_stats. Training uses the batch statistics and updates the
-/// buffers (momentum, or a cumulative average when momentum is nullopt); eval uses the buffers.
-template <size_t D, class Derived>
-class BatchNormImplBase : public Cloneable<Derived> {
+/// What batch and instance norm share (PyTorch's _NormBase): the module name ("BatchNorm2d"),
+/// parameters weight (init 1) and bias (init 0) of shape (num_features) when affine, buffers
+/// running_mean (0), running_var (1) and num_batches_tracked (int64 0) when track_running_stats
+/// (registered undefined otherwise). Options: BatchNormOptions or InstanceNormOptions.
+template <size_t D, class Derived, class Options>
+class NormImplBase : public Cloneable<Derived> {
  public:
-  explicit BatchNormImplBase(const BatchNormOptions& options);
+  NormImplBase(std::string name, const Options& options);
   void reset() override;
   /// Zeroes running_mean and num_batches_tracked, fills running_var with ones.
   void reset_running_stats();
   /// reset_running_stats, then weight = 1 and bias = 0.
   void reset_parameters();
+  /// torch::nn::BatchNorm2d(64, eps=1e-05, momentum=0.1, affine=true, track_running_stats=true)
   void pretty_print(std::ostream& os) const override;
-  Tensor forward(const Tensor& input);
 
-  BatchNormOptions options;
+  Options options;
   Tensor weight, bias;                                    // (C), undefined unless affine
   Tensor running_mean, running_var, num_batches_tracked;  // undefined unless track_running_stats
+
+ protected:
+  /// The running-statistics update factor of one training step: counts the batch in
+  /// num_batches_tracked (when tracked) and returns momentum, or 1 / batches seen (a cumulative
+  /// average) when momentum is nullopt.
+  double update_factor();
+};
+
+/// Batch normalization over (N, C, *) with C = num_features. Training uses the batch statistics
+/// and updates the buffers (momentum, or a cumulative average when momentum is nullopt); eval
+/// uses the buffers.
+template <size_t D, class Derived>
+class BatchNormImplBase : public NormImplBase<D, Derived, BatchNormOptions> {
+ public:
+  explicit BatchNormImplBase(const BatchNormOptions& options);
+  Tensor forward(const Tensor& input);
 
  protected:
   /// Throws naming the module unless input.dim() suits it (2 or 3 for 1d, 4 for 2d, 5 for 3d).
@@ -91,21 +108,13 @@ class GroupNormImpl : public Cloneable<GroupNormImpl> {
 EMBER_MODULE(GroupNorm);
 
 /// Instance normalization over (N, C, *) (or unbatched (C, *)): each (n, c) normalized over *.
-/// weight/bias only when affine; running_mean/running_var/num_batches_tracked only when
-/// track_running_stats (then eval mode uses them).
+/// weight/bias only when affine; running statistics only when track_running_stats (then eval
+/// mode uses them).
 template <size_t D, class Derived>
-class InstanceNormImplBase : public Cloneable<Derived> {
+class InstanceNormImplBase : public NormImplBase<D, Derived, InstanceNormOptions> {
  public:
   explicit InstanceNormImplBase(const InstanceNormOptions& options);
-  void reset() override;
-  void reset_running_stats();
-  void reset_parameters();
-  void pretty_print(std::ostream& os) const override;
   Tensor forward(const Tensor& input);
-
-  InstanceNormOptions options;
-  Tensor weight, bias;
-  Tensor running_mean, running_var, num_batches_tracked;
 };
 
 /// Over (N, C, L) or unbatched (C, L).
