@@ -1,7 +1,7 @@
 // LeNet training step at batch 64 (PyTorch's MNIST example: conv 1→10 k5, max-pool 2, ReLU;
 // conv 10→20 k5, dropout, max-pool 2, ReLU; fc 320→50, ReLU, dropout; fc 50→10; log-softmax,
 // NLL; SGD lr 0.01 momentum 0.5), built from the functional conv/pool ops and ember ops, the
-// same network built from modules, and the layers on their own.
+// same network built from modules, and the layers on their own (plus an embedding lookup).
 //   bench_lenet
 //   bench_lenet --benchmark_filter=LeNetStep --benchmark_repetitions=5
 // Measured 2026-11-23 on the 2-core AMD EPYC VM (quiet moments; the machine is shared), with
@@ -146,6 +146,20 @@ void BM_MaxPoolForwardBackward(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_MaxPoolForwardBackward)->Unit(benchmark::kMicrosecond);
+
+// An embedding lookup and its weight gradient (a 10000 x 128 table, 64 x 32 indices): the
+// gather and the scatter-add of nn::Embedding in a language model's first layer.
+void BM_EmbeddingForwardBackward(benchmark::State& state) {
+  manual_seed(0);
+  Tensor w = randn({10000, 128}).requires_grad_(true);
+  Tensor idx = randint(0, 10000, {64, 32});
+  Tensor g = randn({64, 32, 128});
+  for (auto _ : state) {
+    auto grads = autograd::grad({embedding(w, idx)}, {w}, {g});
+    benchmark::DoNotOptimize(grads[0].data_ptr());
+  }
+}
+BENCHMARK(BM_EmbeddingForwardBackward)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 BENCHMARK_MAIN();

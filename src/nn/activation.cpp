@@ -1,49 +1,8 @@
-// Activation functions, composed from ember ops (so their gradients, and gradients of gradients,
-// come from the ops' own backward formulas). Branches are written so that the branch not taken
-// stays finite: a where() passes 0 * (its gradient), and 0 * inf would be NaN.
-#include "ember/nn/functional/activation.h"
-
-#include <cmath>
-
+// The activation modules' printing (as libtorch's); their forwards are inline in
+// nn/modules/activation.h and the ops in ops/nn/activation.cpp.
 #include "ember/nn/modules/activation.h"
 
-namespace ember {
-
-Tensor leaky_relu(const Tensor& x, const Scalar& negative_slope) {
-  return where(x > 0, x, x * negative_slope);
-}
-
-Tensor elu(const Tensor& x, const Scalar& alpha) {
-  return where(x > 0, x, x.clamp_max(0).expm1() * alpha);
-}
-
-Tensor gelu(const Tensor& x, const std::string& approximate) {
-  if (approximate == "none") return x * 0.5 * (1 + (x * M_SQRT1_2).erf());
-  EMBER_CHECK(approximate == "tanh", "gelu: approximate must be \"none\" or \"tanh\", got \"",
-              approximate, "\"");
-  const double k = std::sqrt(2 / M_PI);
-  return x * 0.5 * (1 + ((x + x.pow(3) * 0.044715) * k).tanh());
-}
-
-Tensor silu(const Tensor& x) { return x * x.sigmoid(); }
-
-Tensor softplus(const Tensor& x, const Scalar& beta, const Scalar& threshold) {
-  const double b = beta.toDouble(), t = threshold.toDouble();
-  Tensor bx = x * b;
-  return where(bx > t, x, bx.clamp_max(t).exp().log1p() / b);
-}
-
-Tensor hardtanh(const Tensor& x, const Scalar& min_val, const Scalar& max_val) {
-  EMBER_CHECK(min_val.toDouble() <= max_val.toDouble(), "hardtanh: min_val (", min_val.toDouble(),
-              ") must not exceed max_val (", max_val.toDouble(), ")");
-  return x.clamp(min_val, max_val);
-}
-
-Tensor relu6(const Tensor& x) { return hardtanh(x, 0, 6); }
-
-Tensor mish(const Tensor& x) { return x * softplus(x).tanh(); }
-
-namespace nn {
+namespace ember::nn {
 
 void LeakyReLUImpl::pretty_print(std::ostream& os) const {
   os << "torch::nn::LeakyReLU(negative_slope=" << options.negative_slope()
@@ -67,5 +26,4 @@ void HardtanhImpl::pretty_print(std::ostream& os) const {
      << ")";
 }
 
-}  // namespace nn
-}  // namespace ember
+}  // namespace ember::nn

@@ -1,355 +1,45 @@
-// conv1d/conv2d/conv_transpose1d/conv_transpose2d and the Conv modules. Every convolution runs
-// as 2-D (1-D ones with H = 1) through three ops that are each other's derivatives:
-//   ConvForward      y  = conv(x, w) + b
-//   ConvTranspose    dx = convᵀ(dy, w) + b   (conv's input gradient, and conv_transpose2d)
-//   ConvWeight       dw = the weight gradient of conv for (x, dy)
-// so first and second derivatives are again these ops. Kernels: src/kernels/cpu/im2col.cpp.
+// The convolution modules: ConvNdImpl (shared by Conv1d/2d and, through ConvTransposeNdImpl,
+// ConvTranspose1d/2d) and ConvTransposeNdImpl's output_size. The ops are in ops/nn/conv.cpp.
 #include "ember/nn/modules/conv.h"
 
-#include <array>
 #include <cmath>
-#include <sstream>
+#include <string>
 
 #include "ember/nn/init.h"
-#include "kernels/cpu/im2col.h"
-#include "ops/iter.h"
+#include "ember/tensor/factories.h"
 
-namespace ember {
-namespace {
+namespace ember::nn {
 
-using kernels::ConvGeom;
-using ops::apply;
-using ops::Node;
-using ops::SavedTensor;
-using ops::variable_list;
-
-Tensor conv_forward(const Tensor& x, const Tensor& w, const Tensor& b, const ConvGeom& g);
-Tensor conv_transpose(const Tensor& dy, const Tensor& w, const Tensor& b, const ConvGeom& g);
-Tensor conv_weight(const Tensor& x, const Tensor& dy, const ConvGeom& g,
-                   const Tensor& cols = Tensor());
-
-template <class F>
-void dispatch(const Tensor& t, const char* op, F f) {
-  EMBER_DISPATCH_FLOATING(t.scalar_type(), op, [&] { f(scalar_t{}); });
+template <size_t D, class Derived, class Options>
+ConvNdImpl<D, Derived, Options>::ConvNdImpl(const Options& options)
+    : Cloneable<Derived>((kTransposed ? "ConvTranspose" : "Conv") + std::to_string(D) + "d"),
+      options(options) {
+  reset();
 }
 
-template <class T>
-const T* ptr_or_null(const Tensor& t) {
-  return t.defined() ? t.data_ptr<T>() : nullptr;
-}
-
-/// db = Σ over (N, H, W) of dy: the bias gradient, one pass over dy (accumulated in double).
-struct BiasGrad {
-  static constexpr const char* name = "SumBackward1";
-  std::vector<int64_t> shape;
-  Tensor forward(const Tensor& grad) {
-    shape = grad.sizes().vec();
-    const int64_t N = shape[0], C = shape[1], HW = shape[2] * shape[3];
-    Tensor gc = grad.contiguous();
-    Tensor db = ops::new_empty({C}, grad.scalar_type());
-    dispatch(grad, "conv2d", [&](auto v) {
-      using T = decltype(v);
-      const T* p = gc.data_ptr<T>();
-      T* out = db.data_ptr<T>();
-      for (int64_t c = 0; c < C; ++c) {
-        double s = 0;
-        for (int64_t n = 0; n < N; ++n) {
-          const T* q = p + (n * C + c) * HW;
-#pragma omp simd reduction(+ : s)
-          for (int64_t i = 0; i < HW; ++i) s += static_cast<double>(q[i]);
-        }
-        out[c] = static_cast<T>(s);
-      }
-    });
-    return db;
-  }
-  variable_list backward(const Tensor& gdb, const Node&) {
-    return {gdb.view({1, shape[1], 1, 1}).expand(shape)};
-  }
-};
-
-Tensor bias_grad(const Tensor& gy) { return apply(BiasGrad{}, gy); }
-
-struct ConvForward {
-  static constexpr const char* name = "ConvolutionBackward0";
-  ConvGeom g;
-  bool keep_cols = false;  // keep x's im2col columns for the weight gradient
-  SavedTensor x, w;
-  Tensor cols;
-  Tensor forward(const Tensor& input, const Tensor& weight, const Tensor& bias) {
-    x = input, w = weight;
-    Tensor xc = input.contiguous(), wc = weight.contiguous();
-    Tensor bc = bias.defined() ? bias.contiguous() : Tensor();
-    Tensor y = ops::new_empty({g.n, g.oc, g.oh, g.ow}, input.scalar_type());
-    if (keep_cols && !g.pointwise())
-      cols = ops::new_empty({g.n, g.c * g.kh * g.kw, g.ohw()}, input.scalar_type());
-    dispatch(input, "conv2d", [&](auto v) {
-      using T = decltype(v);
-      kernels::conv2d_forward<T>(y.data_ptr<T>(), xc.data_ptr<T>(), wc.data_ptr<T>(),
-                                 ptr_or_null<T>(bc), g,
-                                 cols.defined() ? cols.data_ptr<T>() : nullptr);
-    });
-    return y;
-  }
-  variable_list backward(const Tensor& gy, const Node& n) {
-    Tensor dx, dw, db;
-    if (n.should_compute_output(0)) dx = conv_transpose(gy, w.unpack(), Tensor(), g);
-    if (n.should_compute_output(1)) dw = conv_weight(x.unpack(), gy, g, cols);
-    if (n.should_compute_output(2)) db = bias_grad(gy);
-    return {dx, dw, db};
-  }
-};
-
-struct ConvTranspose {
-  static constexpr const char* name = "ConvolutionBackward0";
-  ConvGeom g;
-  SavedTensor dy, w;
-  Tensor forward(const Tensor& grad, const Tensor& weight, const Tensor& bias) {
-    dy = grad, w = weight;
-    Tensor gc = grad.contiguous(), wc = weight.contiguous();
-    Tensor dx = ops::new_empty({g.n, g.c, g.h, g.w}, grad.scalar_type());
-    Tensor bc = bias.defined() ? bias.contiguous() : Tensor();
-    dispatch(grad, "conv_transpose2d", [&](auto v) {
-      using T = decltype(v);
-      T* out = dx.data_ptr<T>();
-      kernels::conv2d_backward_input<T>(out, gc.data_ptr<T>(), wc.data_ptr<T>(), g);
-      if (const T* b = ptr_or_null<T>(bc)) {
-        const int64_t hw = g.h * g.w;
-        for (int64_t i = 0; i < g.n * g.c; ++i) {
-          T* p = out + i * hw;
-          const T bv = b[i % g.c];
-#pragma omp simd
-          for (int64_t j = 0; j < hw; ++j) p[j] += bv;
-        }
-      }
-    });
-    return dx;
-  }
-  variable_list backward(const Tensor& gdx, const Node& n) {
-    Tensor ddy, dw, db;
-    if (n.should_compute_output(0)) ddy = conv_forward(gdx, w.unpack(), Tensor(), g);
-    if (n.should_compute_output(1)) dw = conv_weight(gdx, dy.unpack(), g);
-    if (n.should_compute_output(2)) db = bias_grad(gdx);
-    return {ddy, dw, db};
-  }
-};
-
-struct ConvWeight {
-  static constexpr const char* name = "ConvolutionBackwardBackward0";
-  ConvGeom g;
-  Tensor cols;  // x's columns from the forward pass, if kept (then x is not read)
-  SavedTensor x, dy;
-  Tensor forward(const Tensor& input, const Tensor& grad) {
-    x = input, dy = grad;
-    Tensor xc = cols.defined() ? input : input.contiguous(), gc = grad.contiguous();
-    Tensor dw = ops::new_empty({g.oc, g.cg(), g.kh, g.kw}, input.scalar_type());
-    dispatch(input, "conv2d", [&](auto v) {
-      using T = decltype(v);
-      kernels::conv2d_backward_weight<T>(dw.data_ptr<T>(), xc.data_ptr<T>(), gc.data_ptr<T>(), g,
-                                         cols.defined() ? cols.data_ptr<T>() : nullptr);
-    });
-    cols.reset();
-    return dw;
-  }
-  variable_list backward(const Tensor& gdw, const Node& n) {
-    Tensor dx, ddy;
-    if (n.should_compute_output(0)) dx = conv_transpose(dy.unpack(), gdw, Tensor(), g);
-    if (n.should_compute_output(1)) ddy = conv_forward(x.unpack(), gdw, Tensor(), g);
-    return {dx, ddy};
-  }
-};
-
-Tensor conv_forward(const Tensor& x, const Tensor& w, const Tensor& b, const ConvGeom& g) {
-  ConvForward op;
-  op.g = g;
-  // Keeping the columns saves one im2col in backward; above kMaxKeptCols elements (256 MB in
-  // float32) memory matters more and backward recomputes them.
-  constexpr int64_t kMaxKeptCols = int64_t{64} << 20;
-  op.keep_cols = GradMode::is_enabled() && w.requires_grad() &&
-                 g.n * g.c * g.kh * g.kw * g.ohw() <= kMaxKeptCols;
-  return apply(std::move(op), x, w, b);
-}
-Tensor conv_transpose(const Tensor& dy, const Tensor& w, const Tensor& b, const ConvGeom& g) {
-  ConvTranspose op;
-  op.g = g;
-  return apply(std::move(op), dy, w, b);
-}
-Tensor conv_weight(const Tensor& x, const Tensor& dy, const ConvGeom& g, const Tensor& cols) {
-  ConvWeight op;
-  op.g = g;
-  op.cols = cols;
-  return apply(std::move(op), x, dy);
-}
-
-// ---- argument checks and geometry -------------------------------------------------------------
-
-/// A per-dim parameter of a D-dim op as 2-D (height, width): one value is repeated; for D = 1
-/// the height gets `h1d` (1 for stride/dilation, 0 for padding).
-std::array<int64_t, 2> param2d(IntArrayRef v, int64_t D, int64_t h1d, const char* op,
-                               const char* what) {
-  EMBER_CHECK(v.size() == 1 || static_cast<int64_t>(v.size()) == D, op, ": expected ", what,
-              " to be a single integer value or a list of ", D,
-              " values to match the convolution dimensions, but got ", what, "=", v);
-  if (D == 1) return {h1d, v[0]};
-  return {v[0], v[v.size() == 1 ? 0 : 1]};
-}
-
-struct Args {
-  const char* op;
-  int64_t dims;  // spatial dims of the user's op: 1 or 2
-  bool transposed;
-  IntArrayRef stride, padding, dilation, output_padding;
-  int64_t groups;
-};
-
-Tensor convolution(const Tensor& input, const Tensor& weight, const Tensor& bias, const Args& a) {
-  const char* op = a.op;
-  const int64_t D = a.dims;
-  EMBER_CHECK(input.defined() && weight.defined(), op, ": input and weight must be defined");
-  EMBER_CHECK(input.is_floating_point(), op, ": expected a floating-point input, got ",
-              input.scalar_type(), " of shape ", input.sizes());
-  EMBER_CHECK(weight.scalar_type() == input.scalar_type() &&
-                  (!bias.defined() || bias.scalar_type() == input.scalar_type()),
-              op, ": input (", input.scalar_type(), "), weight (", weight.scalar_type(),
-              ") and bias", bias.defined() ? "" : " (undefined)", " must have the same dtype");
-  EMBER_CHECK(input.dim() == D + 1 || input.dim() == D + 2, op, ": Expected ", D + 1,
-              "D (unbatched) or ", D + 2, "D (batched) input to ", op,
-              ", but got input of size: ", input.sizes());
-  EMBER_CHECK(weight.dim() == D + 2, op, ": expected weight to be ", D + 2,
-              "-dimensional, but got weight of size ", weight.sizes());
-  EMBER_CHECK(a.groups > 0, op, ": non-positive groups is not supported (groups=", a.groups, ")");
-  const auto s = param2d(a.stride, D, 1, op, "stride");
-  const auto p = param2d(a.padding, D, 0, op, "padding");
-  const auto d = param2d(a.dilation, D, 1, op, "dilation");
-  const auto op2 = param2d(a.output_padding, D, 0, op, "output_padding");
-  EMBER_CHECK(s[0] > 0 && s[1] > 0, op, ": non-positive stride is not supported (stride=", a.stride,
-              ")");
-  EMBER_CHECK(p[0] >= 0 && p[1] >= 0, op,
-              ": negative padding is not supported (padding=", a.padding, ")");
-  EMBER_CHECK(d[0] > 0 && d[1] > 0, op,
-              ": dilation should be greater than zero (dilation=", a.dilation, ")");
-  EMBER_CHECK(op2[0] >= 0 && op2[1] >= 0, op, ": negative output_padding is not supported");
-
-  const bool batched = input.dim() == D + 2;
-  Tensor x = batched ? input : input.unsqueeze(0);
-  Tensor w = weight;
-  if (D == 1) x = x.unsqueeze(2), w = w.unsqueeze(2);
-  const int64_t N = x.size(0), C = x.size(1), H = x.size(2), W = x.size(3);
-  const int64_t KH = w.size(2), KW = w.size(3), G = a.groups;
-
-  ConvGeom g{};
-  g.n = N, g.kh = KH, g.kw = KW, g.sh = s[0], g.sw = s[1], g.ph = p[0], g.pw = p[1];
-  g.dh = d[0], g.dw = d[1], g.groups = G;
-  int64_t out_channels;
-  if (!a.transposed) {
-    EMBER_CHECK(w.size(0) % G == 0, op, ": Given groups=", G, ", expected weight of size ",
-                weight.sizes(), " to be divisible by ", G, " at dimension 0");
-    EMBER_CHECK(C == w.size(1) * G, op, ": Given groups=", G, ", weight of size ", weight.sizes(),
-                ", expected input", input.sizes(), " to have ", w.size(1) * G,
-                " channels, but got ", C, " channels instead");
-    const int64_t eh = d[0] * (KH - 1) + 1, ew = d[1] * (KW - 1) + 1;
-    EMBER_CHECK(H + 2 * p[0] >= eh && W + 2 * p[1] >= ew, op,
-                ": Calculated padded input size per channel: (",
-                D == 1 ? "" : std::to_string(H + 2 * p[0]) + " x ", W + 2 * p[1],
-                "). Kernel size: (", D == 1 ? "" : std::to_string(eh) + " x ", ew,
-                "). Kernel size can't be greater than actual input size (input of shape ",
-                input.sizes(), ", weight of shape ", weight.sizes(), ")");
-    g.c = C, g.h = H, g.w = W, g.oc = w.size(0);
-    g.oh = (H + 2 * p[0] - eh) / s[0] + 1;
-    g.ow = (W + 2 * p[1] - ew) / s[1] + 1;
-    out_channels = g.oc;
-  } else {
-    EMBER_CHECK(C == w.size(0), op, ": Given transposed=1, weight of size ", weight.sizes(),
-                ", expected input", input.sizes(), " to have ", w.size(0), " channels, but got ", C,
-                " channels instead");
-    EMBER_CHECK(w.size(0) % G == 0, op, ": Given groups=", G, ", expected weight of size ",
-                weight.sizes(), " to be divisible by ", G, " at dimension 0");
-    EMBER_CHECK((op2[0] < s[0] || op2[0] < d[0]) && (op2[1] < s[1] || op2[1] < d[1]), op,
-                ": output padding must be smaller than either stride or dilation, but got "
-                "output_padding=",
-                a.output_padding, ", stride=", a.stride, ", dilation=", a.dilation);
-    g.c = w.size(1) * G, g.oc = C, g.oh = H, g.ow = W;
-    g.h = (H - 1) * s[0] - 2 * p[0] + d[0] * (KH - 1) + op2[0] + 1;
-    g.w = (W - 1) * s[1] - 2 * p[1] + d[1] * (KW - 1) + op2[1] + 1;
-    EMBER_CHECK(g.h > 0 && g.w > 0, op, ": output size (", g.h, ", ", g.w,
-                ") is not positive for input of shape ", input.sizes(), " and weight of shape ",
-                weight.sizes());
-    out_channels = g.c;
-  }
-  if (bias.defined())
-    EMBER_CHECK(bias.dim() == 1 && bias.size(0) == out_channels, op, ": expected bias of shape [",
-                out_channels, "] for weight of shape ", weight.sizes(), ", but got bias of shape ",
-                bias.sizes());
-
-  Tensor y = a.transposed ? conv_transpose(x, w, bias, g) : conv_forward(x, w, bias, g);
-  if (D == 1) y = y.squeeze(2);
-  return batched ? y : y.squeeze(0);
-}
-
-}  // namespace
-
-Tensor conv1d(const Tensor& input, const Tensor& weight, const Tensor& bias, IntArrayRef stride,
-              IntArrayRef padding, IntArrayRef dilation, int64_t groups) {
-  return convolution(input, weight, bias,
-                     {"conv1d", 1, false, stride, padding, dilation, 0, groups});
-}
-
-Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, IntArrayRef stride,
-              IntArrayRef padding, IntArrayRef dilation, int64_t groups) {
-  return convolution(input, weight, bias,
-                     {"conv2d", 2, false, stride, padding, dilation, 0, groups});
-}
-
-Tensor conv_transpose1d(const Tensor& input, const Tensor& weight, const Tensor& bias,
-                        IntArrayRef stride, IntArrayRef padding, IntArrayRef output_padding,
-                        int64_t groups, IntArrayRef dilation) {
-  return convolution(
-      input, weight, bias,
-      {"conv_transpose1d", 1, true, stride, padding, dilation, output_padding, groups});
-}
-
-Tensor conv_transpose2d(const Tensor& input, const Tensor& weight, const Tensor& bias,
-                        IntArrayRef stride, IntArrayRef padding, IntArrayRef output_padding,
-                        int64_t groups, IntArrayRef dilation) {
-  return convolution(
-      input, weight, bias,
-      {"conv_transpose2d", 2, true, stride, padding, dilation, output_padding, groups});
-}
-
-namespace nn::functional {
-
-Tensor conv1d(const Tensor& input, const Tensor& weight, const Conv1dFuncOptions& o) {
-  return ember::conv1d(input, weight, o.bias(), o.stride(), o.padding(), o.dilation(), o.groups());
-}
-Tensor conv2d(const Tensor& input, const Tensor& weight, const Conv2dFuncOptions& o) {
-  return ember::conv2d(input, weight, o.bias(), o.stride(), o.padding(), o.dilation(), o.groups());
-}
-Tensor conv_transpose1d(const Tensor& input, const Tensor& weight,
-                        const ConvTranspose1dFuncOptions& o) {
-  return ember::conv_transpose1d(input, weight, o.bias(), o.stride(), o.padding(),
-                                 o.output_padding(), o.groups(), o.dilation());
-}
-Tensor conv_transpose2d(const Tensor& input, const Tensor& weight,
-                        const ConvTranspose2dFuncOptions& o) {
-  return ember::conv_transpose2d(input, weight, o.bias(), o.stride(), o.padding(),
-                                 o.output_padding(), o.groups(), o.dilation());
-}
-
-}  // namespace nn::functional
-
-// ---- modules ----------------------------------------------------------------------------------
-
-namespace nn {
-namespace {
-
-std::vector<int64_t> weight_shape(int64_t a, int64_t b, IntArrayRef kernel) {
-  std::vector<int64_t> s{a, b};
-  s.insert(s.end(), kernel.begin(), kernel.end());
-  return s;
+template <size_t D, class Derived, class Options>
+void ConvNdImpl<D, Derived, Options>::reset() {
+  const std::string& name = this->name();
+  const int64_t in = options.in_channels(), out = options.out_channels(), g = options.groups();
+  EMBER_CHECK(g > 0, name, ": groups must be positive, got ", g);
+  EMBER_CHECK(in % g == 0, name, ": in_channels must be divisible by groups (in_channels=", in,
+              ", groups=", g, ")");
+  EMBER_CHECK(out % g == 0, name, ": out_channels must be divisible by groups (out_channels=", out,
+              ", groups=", g, ")");
+  EMBER_CHECK(options.padding_mode() == PaddingMode::kZeros, name,
+              ": only padding_mode kZeros is implemented");
+  std::vector<int64_t> shape =
+      kTransposed ? std::vector<int64_t>{in, out / g} : std::vector<int64_t>{out, in / g};
+  shape.insert(shape.end(), options.kernel_size().begin(), options.kernel_size().end());
+  weight = this->register_parameter("weight", ember::empty(shape));
+  bias = this->register_parameter("bias", options.bias() ? ember::empty({out}) : Tensor(),
+                                  options.bias());
+  reset_parameters();
 }
 
 /// kaiming_uniform_(a = √5) for the weight, U(±1/√fan_in) for the bias (PyTorch's defaults).
-void reset_conv_parameters(Tensor& weight, Tensor& bias) {
+template <size_t D, class Derived, class Options>
+void ConvNdImpl<D, Derived, Options>::reset_parameters() {
   init::kaiming_uniform_(weight, std::sqrt(5.0));
   if (bias.defined()) {
     auto [fan_in, fan_out] = init::_calculate_fan_in_and_fan_out(weight);
@@ -358,112 +48,50 @@ void reset_conv_parameters(Tensor& weight, Tensor& bias) {
   }
 }
 
-void check_channels(const char* name, int64_t in, int64_t out, int64_t groups) {
-  EMBER_CHECK(groups > 0, name, ": groups must be positive, got ", groups);
-  EMBER_CHECK(in % groups == 0, name, ": in_channels must be divisible by groups (in_channels=", in,
-              ", groups=", groups, ")");
-  EMBER_CHECK(out % groups == 0, name,
-              ": out_channels must be divisible by groups (out_channels=", out, ", groups=", groups,
-              ")");
-}
-
-template <size_t D>
-void print_common(std::ostream& os, const ExpandingArray<D>& padding,
-                  const ExpandingArray<D>& dilation, const ExpandingArray<D>& output_padding,
-                  int64_t groups, bool bias) {
-  if (padding != ExpandingArray<D>(0)) os << ", padding=" << padding;
-  if (dilation != ExpandingArray<D>(1)) os << ", dilation=" << dilation;
-  if (output_padding != ExpandingArray<D>(0)) os << ", output_padding=" << output_padding;
-  if (groups != 1) os << ", groups=" << groups;
-  if (!bias) os << ", bias=false";
+template <size_t D, class Derived, class Options>
+void ConvNdImpl<D, Derived, Options>::pretty_print(std::ostream& os) const {
+  using A = ExpandingArray<D>;
+  os << "torch::nn::" << this->name() << "(" << options.in_channels() << ", "
+     << options.out_channels() << ", kernel_size=" << options.kernel_size()
+     << ", stride=" << options.stride();
+  if (options.padding() != A(0)) os << ", padding=" << options.padding();
+  if (options.dilation() != A(1)) os << ", dilation=" << options.dilation();
+  if constexpr (kTransposed)
+    if (options.output_padding() != A(0)) os << ", output_padding=" << options.output_padding();
+  if (options.groups() != 1) os << ", groups=" << options.groups();
+  if (!options.bias()) os << ", bias=false";
   os << ")";
 }
 
-}  // namespace
-
-template <size_t D, class Derived>
-ConvNdImpl<D, Derived>::ConvNdImpl(const ConvOptions<D>& options)
-    : Cloneable<Derived>("Conv" + std::to_string(D) + "d"), options(options) {
-  reset();
+template <size_t D, class Derived, class Options>
+Tensor ConvNdImpl<D, Derived, Options>::forward(const Tensor& input) {
+  if constexpr (kTransposed)
+    return convolve(input, options.output_padding());
+  else
+    return convolve(input, 0);
 }
 
-template <size_t D, class Derived>
-void ConvNdImpl<D, Derived>::reset() {
-  const std::string name = this->name();
-  check_channels(name.c_str(), options.in_channels(), options.out_channels(), options.groups());
-  EMBER_CHECK(options.padding_mode() == PaddingMode::kZeros, name,
-              ": only padding_mode kZeros is implemented");
-  weight = this->register_parameter(
-      "weight",
-      ember::empty(weight_shape(options.out_channels(), options.in_channels() / options.groups(),
-                                options.kernel_size())));
-  bias = this->register_parameter(
-      "bias", options.bias() ? ember::empty({options.out_channels()}) : Tensor(), options.bias());
-  reset_parameters();
-}
-
-template <size_t D, class Derived>
-void ConvNdImpl<D, Derived>::reset_parameters() {
-  reset_conv_parameters(weight, bias);
-}
-
-template <size_t D, class Derived>
-void ConvNdImpl<D, Derived>::pretty_print(std::ostream& os) const {
-  os << "torch::nn::Conv" << D << "d(" << options.in_channels() << ", " << options.out_channels()
-     << ", kernel_size=" << options.kernel_size() << ", stride=" << options.stride();
-  print_common<D>(os, options.padding(), options.dilation(), 0, options.groups(), options.bias());
-}
-
-template <size_t D, class Derived>
-Tensor ConvNdImpl<D, Derived>::forward(const Tensor& input) {
-  if constexpr (D == 1) {
-    return conv1d(input, weight, bias, options.stride(), options.padding(), options.dilation(),
-                  options.groups());
-  } else {
-    return conv2d(input, weight, bias, options.stride(), options.padding(), options.dilation(),
-                  options.groups());
-  }
-}
-
-template <size_t D, class Derived>
-ConvTransposeNdImpl<D, Derived>::ConvTransposeNdImpl(const ConvTransposeOptions<D>& options)
-    : Cloneable<Derived>("ConvTranspose" + std::to_string(D) + "d"), options(options) {
-  reset();
-}
-
-template <size_t D, class Derived>
-void ConvTransposeNdImpl<D, Derived>::reset() {
-  const std::string name = this->name();
-  check_channels(name.c_str(), options.in_channels(), options.out_channels(), options.groups());
-  EMBER_CHECK(options.padding_mode() == PaddingMode::kZeros, name,
-              ": only padding_mode kZeros is implemented");
-  weight = this->register_parameter(
-      "weight",
-      ember::empty(weight_shape(options.in_channels(), options.out_channels() / options.groups(),
-                                options.kernel_size())));
-  bias = this->register_parameter(
-      "bias", options.bias() ? ember::empty({options.out_channels()}) : Tensor(), options.bias());
-  reset_parameters();
-}
-
-template <size_t D, class Derived>
-void ConvTransposeNdImpl<D, Derived>::reset_parameters() {
-  reset_conv_parameters(weight, bias);
-}
-
-template <size_t D, class Derived>
-void ConvTransposeNdImpl<D, Derived>::pretty_print(std::ostream& os) const {
-  os << "torch::nn::ConvTranspose" << D << "d(" << options.in_channels() << ", "
-     << options.out_channels() << ", kernel_size=" << options.kernel_size()
-     << ", stride=" << options.stride();
-  print_common<D>(os, options.padding(), options.dilation(), options.output_padding(),
-                  options.groups(), options.bias());
+template <size_t D, class Derived, class Options>
+Tensor ConvNdImpl<D, Derived, Options>::convolve(const Tensor& input,
+                                                 IntArrayRef output_padding) const {
+  const auto& o = options;
+  if constexpr (kTransposed && D == 1)
+    return conv_transpose1d(input, weight, bias, o.stride(), o.padding(), output_padding,
+                            o.groups(), o.dilation());
+  else if constexpr (kTransposed)
+    return conv_transpose2d(input, weight, bias, o.stride(), o.padding(), output_padding,
+                            o.groups(), o.dilation());
+  else if constexpr (D == 1)
+    return conv1d(input, weight, bias, o.stride(), o.padding(), o.dilation(), o.groups());
+  else
+    return conv2d(input, weight, bias, o.stride(), o.padding(), o.dilation(), o.groups());
 }
 
 template <size_t D, class Derived>
 Tensor ConvTransposeNdImpl<D, Derived>::forward(
     const Tensor& input, const std::optional<std::vector<int64_t>>& output_size) {
-  std::vector<int64_t> output_padding = options.output_padding().vec();
+  const auto& o = this->options;
+  std::vector<int64_t> output_padding = o.output_padding().vec();
   if (output_size) {
     // PyTorch's _output_padding: the output_padding that turns the minimum size into the asked
     // one (it must be smaller than the stride).
@@ -474,9 +102,9 @@ Tensor ConvTransposeNdImpl<D, Derived>::forward(
     EMBER_CHECK(static_cast<int64_t>(size.size()) == k, this->name(), ": output_size must have ", k,
                 " or ", input.dim(), " elements, got ", IntArrayRef(*output_size));
     for (int64_t d = 0; d < k; ++d) {
-      const int64_t in = input.size(input.dim() - k + d), s = options.stride()[d];
-      const int64_t min = (in - 1) * s - 2 * options.padding()[d] +
-                          options.dilation()[d] * (options.kernel_size()[d] - 1) + 1;
+      const int64_t in = input.size(input.dim() - k + d), s = o.stride()[d];
+      const int64_t min =
+          (in - 1) * s - 2 * o.padding()[d] + o.dilation()[d] * (o.kernel_size()[d] - 1) + 1;
       EMBER_CHECK(size[d] >= min && size[d] < min + s, this->name(),
                   ": requested an output size of ", IntArrayRef(size),
                   ", but valid sizes range from ", min, " to ", min + s - 1, " (for an input of ",
@@ -484,19 +112,14 @@ Tensor ConvTransposeNdImpl<D, Derived>::forward(
       output_padding[d] = size[d] - min;
     }
   }
-  if constexpr (D == 1) {
-    return conv_transpose1d(input, weight, bias, options.stride(), options.padding(),
-                            output_padding, options.groups(), options.dilation());
-  } else {
-    return conv_transpose2d(input, weight, bias, options.stride(), options.padding(),
-                            output_padding, options.groups(), options.dilation());
-  }
+  return this->convolve(input, output_padding);
 }
 
 template class ConvNdImpl<1, Conv1dImpl>;
 template class ConvNdImpl<2, Conv2dImpl>;
+template class ConvNdImpl<1, ConvTranspose1dImpl, ConvTransposeOptions<1>>;
+template class ConvNdImpl<2, ConvTranspose2dImpl, ConvTransposeOptions<2>>;
 template class ConvTransposeNdImpl<1, ConvTranspose1dImpl>;
 template class ConvTransposeNdImpl<2, ConvTranspose2dImpl>;
 
-}  // namespace nn
-}  // namespace ember
+}  // namespace ember::nn

@@ -1,5 +1,5 @@
 // embedding: PyTorch 1.13 lookups and weight gradients (padding_idx, scale_grad_by_freq),
-// max_norm renormalization, gradcheck, index errors.
+// max_norm renormalization, gradcheck (of the lookup and of its weight gradient), index errors.
 #include "nn_norm/norm_test_util.h"
 
 namespace ember::norm_test {
@@ -72,6 +72,22 @@ TEST(Embedding, GradcheckAndGradgradcheck) {
   Tensor gy = randn({2, 3, 3}, f64());
   expect_close(autograd::grad({y}, {w}, {gy}, true)[0],
                autograd::grad({y}, {w}, {gy}, true, true)[0], 1e-14, 0);
+}
+
+// The weight gradient is itself an op (EmbeddingDenseBackwardBackward0, as PyTorch names it) whose
+// gradient w.r.t. the output gradient is the scaled lookup: finite differences check it with
+// padding_idx and scale_grad_by_freq, and a third derivative goes through the lookup again.
+TEST(Embedding, WeightGradientIsDifferentiableWithPaddingAndFrequencyScale) {
+  Tensor idx = tensor({{1, 0, 1}, {3, 3, 2}}, TensorOptions().dtype(kLong));
+  Tensor w = randn({4, 3}, f64()).requires_grad_();
+  auto dw = [&](const autograd::variable_list& v) {
+    AutoGradMode enable(true);  // gradgradcheck sizes its output under NoGradGuard
+    return autograd::grad({embedding(w, idx, 3, true)}, {w}, {v[0]}, true, true)[0];
+  };
+  Tensor gy = randn({2, 3, 3}, f64()).requires_grad_();
+  EXPECT_EQ(dw({gy}).grad_fn()->name(), "EmbeddingDenseBackwardBackward0");
+  EXPECT_TRUE(autograd::gradcheck(dw, {gy}));
+  EXPECT_TRUE(autograd::gradgradcheck(dw, {gy}));
 }
 
 TEST(Embedding, ErrorsNameTheIndexAndShapes) {

@@ -1,5 +1,5 @@
 // Convolutions as functions: conv1d, conv2d, conv_transpose1d, conv_transpose2d (im2col + GEMM,
-// src/nn/conv.cpp). Inputs are (N, C, *) or unbatched (C, *); weights (out, in / groups, *k)
+// src/ops/nn/conv.cpp). Inputs are (N, C, *) or unbatched (C, *); weights (out, in / groups, *k)
 // for convolutions and (in, out / groups, *k) for transposed ones. A single value in an
 // IntArrayRef is repeated over the spatial dims, as libtorch.
 #pragma once

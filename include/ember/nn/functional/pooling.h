@@ -1,5 +1,5 @@
 // Pooling as functions: max_pool1d/2d (argmax indices kept for backward), avg_pool1d/2d,
-// adaptive_avg_pool1d/2d (src/nn/pooling.cpp). Inputs are (N, C, *) or unbatched (C, *). An
+// adaptive_avg_pool1d/2d (src/ops/nn/pool.cpp). Inputs are (N, C, *) or unbatched (C, *). An
 // empty stride means stride = kernel_size; a single value is repeated over the spatial dims.
 #pragma once
 

@@ -1,10 +1,12 @@
 // Convolution layers: Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d (libtorch's
-// torch/nn/modules/conv.h). Default init as PyTorch: kaiming_uniform_(a = √5) for the weight,
-// U(±1/√fan_in) for the bias.
+// torch/nn/modules/conv.h), on one base, ConvNdImpl. Default init as PyTorch:
+// kaiming_uniform_(a = √5) for the weight, U(±1/√fan_in) for the bias.
 #pragma once
 
 #include <optional>
 #include <ostream>
+#include <type_traits>
+#include <vector>
 
 #include "ember/nn/functional/conv.h"
 #include "ember/nn/module.h"
@@ -12,21 +14,30 @@
 
 namespace ember::nn {
 
-/// y = conv(x, weight) + bias; x (N, in_channels, *) or unbatched (in_channels, *).
-template <size_t D, class Derived>
+/// y = conv(x, weight) + bias; x (N, in_channels, *) or unbatched (in_channels, *). Also the
+/// base of ConvTransposeNdImpl (Options = ConvTransposeOptions<D>), as libtorch's ConvNdImpl:
+/// options, parameters, their init and printing are written once for both.
+template <size_t D, class Derived, class Options = ConvOptions<D>>
 class ConvNdImpl : public Cloneable<Derived> {
  public:
-  explicit ConvNdImpl(const ConvOptions<D>& options);
-  /// Creates weight (out, in / groups, *kernel) and bias (out), then reset_parameters().
+  static constexpr bool kTransposed = std::is_same_v<Options, ConvTransposeOptions<D>>;
+  explicit ConvNdImpl(const Options& options);
+  /// Creates weight (out, in / groups, *kernel), or (in, out / groups, *kernel) when transposed,
+  /// and bias (out), then reset_parameters().
   void reset() override;
   void reset_parameters();
   /// e.g. torch::nn::Conv2d(1, 10, kernel_size=[5, 5], stride=[1, 1])
   void pretty_print(std::ostream& os) const override;
   Tensor forward(const Tensor& input);
 
-  ConvOptions<D> options;
-  Tensor weight;  // (out_channels, in_channels / groups, *kernel_size)
-  Tensor bias;    // (out_channels); undefined when options.bias() is false
+  Options options;
+  Tensor
+      weight;   // (out_channels, in_channels / groups, *kernel_size); transposed: (in, out / g, *k)
+  Tensor bias;  // (out_channels); undefined when options.bias() is false
+
+ protected:
+  /// The functional op of this layer (output_padding is read only when transposed).
+  Tensor convolve(const Tensor& input, IntArrayRef output_padding) const;
 };
 
 /// Over (N, C, L).
@@ -49,20 +60,12 @@ EMBER_MODULE(Conv2d);
 
 /// The transposed convolution (the gradient of ConvNd w.r.t. its input) plus bias.
 template <size_t D, class Derived>
-class ConvTransposeNdImpl : public Cloneable<Derived> {
+class ConvTransposeNdImpl : public ConvNdImpl<D, Derived, ConvTransposeOptions<D>> {
  public:
-  explicit ConvTransposeNdImpl(const ConvTransposeOptions<D>& options);
-  /// Creates weight (in, out / groups, *kernel) and bias (out), then reset_parameters().
-  void reset() override;
-  void reset_parameters();
-  void pretty_print(std::ostream& os) const override;
+  using ConvNdImpl<D, Derived, ConvTransposeOptions<D>>::ConvNdImpl;
   /// output_size (the D spatial sizes, or N, C and them) picks the output_padding that gives it.
   Tensor forward(const Tensor& input,
                  const std::optional<std::vector<int64_t>>& output_size = std::nullopt);
-
-  ConvTransposeOptions<D> options;
-  Tensor weight;  // (in_channels, out_channels / groups, *kernel_size)
-  Tensor bias;    // (out_channels); undefined when options.bias() is false
 };
 
 class ConvTranspose1dImpl : public ConvTransposeNdImpl<1, ConvTranspose1dImpl> {

@@ -1,5 +1,7 @@
-// Loss functions, composed from ember ops (gradients of any order come from the ops), following
-// PyTorch 1.13's formulas (aten/src/ATen/native/Loss.cpp, LossNLL.cpp).
+// The loss ops (mse, l1, smooth_l1, huber, binary_cross_entropy(_with_logits), nll, cross_entropy,
+// kl_div) and F::*loss*, composed from ember ops (no backward structs of their own: gradients of
+// any order come from the ops), following PyTorch 1.13's formulas (aten/src/ATen/native/Loss.cpp,
+// LossNLL.cpp).
 #include "ember/nn/functional/loss.h"
 
 #include <cmath>
@@ -9,6 +11,7 @@
 #include "ember/nn/functional/activation.h"
 #include "ember/ops.h"
 #include "ember/tensor/factories.h"
+#include "kernels/cpu/indices.h"
 
 namespace ember {
 namespace {
@@ -145,10 +148,11 @@ Tensor nll_loss(const Tensor& input, const Tensor& target, const Tensor& weight,
   Tensor valid = t != ignore_index;
   Tensor safe = where(valid, t, zeros_like(t));
   {
-    const int64_t* p = safe.contiguous().data_ptr<int64_t>();
-    for (int64_t i = 0; i < safe.numel(); ++i)
-      EMBER_CHECK(p[i] >= 0 && p[i] < classes, op, ": target ", p[i], " at index ", i,
-                  " is out of bounds for ", classes, " classes");
+    const Tensor sc = safe.contiguous();
+    const int64_t* p = sc.data_ptr<int64_t>();
+    const int64_t i = kernels::first_out_of_range(p, sc.numel(), classes);
+    EMBER_CHECK(i < 0, op, ": target ", i < 0 ? 0 : p[i], " at index ", i, " is out of bounds for ",
+                classes, " classes");
   }
   Tensor w = weight.defined() ? weight.index_select(0, safe) : ones({t.numel()}, x.scalar_type());
   w = w * valid.to(x.scalar_type());
