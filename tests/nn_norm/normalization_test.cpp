@@ -1,6 +1,6 @@
 // batch_norm, layer_norm, group_norm: PyTorch 1.13 values and running statistics, gradcheck and
 // gradgradcheck in float64, the fused backward against the create_graph formulas, numerics, errors.
-#include "nn_norm/norm_test_util.h"
+#include "support/nn_fixtures.h"
 
 namespace ember::norm_test {
 namespace {
