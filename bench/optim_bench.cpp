@@ -1,8 +1,8 @@
 // Optimizer steps on small parameters, where per-step overhead dominates: the headline is an
 // Adam step on the four parameters of a 1→100→1 MLP (301 floats), alone and inside a whole
 // per-sample training step (forward, backward, step; libtorch 1.13 takes about 123 µs for the
-// whole step on this machine). Also SGD/RMSprop/Adagrad on the same parameters, and a larger
-// parameter (1M floats) for the memory-bound regime.
+// whole step on this machine). Also SGD/RMSprop/Adagrad on the same parameters, and single
+// parameters of 4K to 1M floats for Adam, AdamW and SGD (1M: the memory-bound regime).
 //   bench_optim
 //   bench_optim --benchmark_filter=AdamStep --benchmark_repetitions=5
 #include <benchmark/benchmark.h>
@@ -110,14 +110,38 @@ void BM_MlpModuleAdamTrainStep(benchmark::State& state) {
 }
 BENCHMARK(BM_MlpModuleAdamTrainStep);
 
-void BM_AdamStepLarge(benchmark::State& state) {  // 1M floats: memory-bound
-  Tensor w = randn({1 << 20}, requires_grad());
-  w.mutable_grad() = randn({1 << 20});
-  optim::Adam adam({w});
-  for (auto _ : state) adam.step();
-  state.SetBytesProcessed(state.iterations() * (1 << 20) * 4 * 4);
+// One parameter of state.range(0) floats: 1M is memory-bound and split across threads; 4K and
+// 64K sit around the size where splitting starts to pay.
+template <class Opt, class Options>
+void step_large(benchmark::State& state, Options options, int64_t state_buffers) {
+  const int64_t n = state.range(0);
+  Tensor w = randn({n}, requires_grad());
+  w.mutable_grad() = randn({n});
+  Opt opt(std::vector<Tensor>{w}, options);
+  for (auto _ : state) opt.step();
+  // Bytes read and written: parameter (r+w), gradient (r), each state buffer (r+w).
+  state.SetBytesProcessed(state.iterations() * n * 4 * (3 + 2 * state_buffers));
 }
-BENCHMARK(BM_AdamStepLarge);
+
+void BM_AdamStepLarge(benchmark::State& state) {
+  step_large<optim::Adam>(state, optim::AdamOptions(1e-3), 2);
+}
+BENCHMARK(BM_AdamStepLarge)->Arg(1 << 12)->Arg(1 << 16)->Arg(1 << 20);
+
+void BM_AdamWStepLarge(benchmark::State& state) {
+  step_large<optim::AdamW>(state, optim::AdamWOptions(1e-3), 2);
+}
+BENCHMARK(BM_AdamWStepLarge)->Arg(1 << 20);
+
+void BM_SGDStepLarge(benchmark::State& state) {
+  step_large<optim::SGD>(state, optim::SGDOptions(1e-3), 0);
+}
+BENCHMARK(BM_SGDStepLarge)->Arg(1 << 12)->Arg(1 << 16)->Arg(1 << 20);
+
+void BM_SGDMomentumStepLarge(benchmark::State& state) {
+  step_large<optim::SGD>(state, optim::SGDOptions(1e-3).momentum(0.9), 1);
+}
+BENCHMARK(BM_SGDMomentumStepLarge)->Arg(1 << 12)->Arg(1 << 16)->Arg(1 << 20);
 
 }  // namespace
 

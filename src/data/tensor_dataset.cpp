@@ -1,10 +1,10 @@
-// Row gathering for tensor-backed datasets and the Stack collation helper.
-#include <cstring>
-
+// Row gathering for tensor-backed datasets and the Stack collation helper (their loops are
+// kernels/cpu/copy.h's).
 #include "ember/data/datasets/tensor.h"
 #include "ember/data/transforms/stack.h"
 #include "ember/data/transforms/tensor.h"
 #include "ember/ops.h"
+#include "kernels/cpu/copy.h"
 
 namespace ember::data {
 
@@ -21,13 +21,8 @@ Tensor gather_rows(const Tensor& t, ArrayRef<size_t> indices, const char* who) {
   Tensor out = empty(shape, t.options());
   if (n == 0 || indices.empty()) return out;
   const size_t row_bytes = static_cast<size_t>(t.nbytes()) / n;
-  const char* src = static_cast<const char*>(t.data_ptr());
-  char* dst = static_cast<char*>(out.data_ptr());
-  const auto count = static_cast<int64_t>(indices.size());
-  // One memcpy per row; threads only pay off for large batches (> 4 MiB).
-#pragma omp parallel for if (row_bytes * indices.size() > (size_t(4) << 20))
-  for (int64_t r = 0; r < count; ++r)
-    std::memcpy(dst + r * row_bytes, src + indices[r] * row_bytes, row_bytes);
+  kernels::gather_rows(static_cast<char*>(out.data_ptr()), static_cast<const char*>(t.data_ptr()),
+                       indices.data(), static_cast<int64_t>(indices.size()), row_bytes);
   return out;
 }
 
@@ -72,16 +67,9 @@ Tensor normalize_stacked(const Tensor& batch, const Tensor& mean, const Tensor& 
   const int64_t inner = batch.size(-1) * batch.size(-2);
   const int64_t outer = channels ? batch.numel() / (channels * inner) : 0;
   Tensor out = empty(batch.sizes(), batch.options());
-  const float* x = batch.data_ptr<float>();
-  const float* m = mean.data_ptr<float>();
-  const float* s = stddev.data_ptr<float>();
-  float* y = out.data_ptr<float>();
-  for (int64_t o = 0; o < outer; ++o)
-    for (int64_t c = 0; c < channels; ++c) {
-      const float mc = m[cm == 1 ? 0 : c], sc = s[cs == 1 ? 0 : c];
-      const int64_t base = (o * channels + c) * inner;
-      for (int64_t i = 0; i < inner; ++i) y[base + i] = (x[base + i] - mc) / sc;
-    }
+  kernels::normalize_channels(out.data_ptr<float>(), batch.data_ptr<float>(),
+                              mean.data_ptr<float>(), cm, stddev.data_ptr<float>(), cs, outer,
+                              channels, inner);
   return out;
 }
 

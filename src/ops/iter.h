@@ -1,5 +1,5 @@
 // Tensor-level helpers shared by the op families: broadcasting, type promotion, and running the
-// elementwise kernels of kernels/cpu/loops.h on tensors.
+// elementwise kernels of kernels/cpu/loops.h (and, below one grain, kernels/cpu/map.h) on tensors.
 #pragma once
 
 #include <cmath>
@@ -7,6 +7,7 @@
 #include "ember/autograd/apply.h"
 #include "ember/ops.h"
 #include "kernels/cpu/loops.h"
+#include "kernels/cpu/map.h"
 
 namespace ember::ops {
 
@@ -33,24 +34,14 @@ void check_inplace_cast(ScalarType result, const Tensor& self, const char* op);
 /// Sum `g` to `shape` and cast it to `dtype` (the gradient of a broadcast input).
 Tensor reduce_grad(const Tensor& g, IntArrayRef shape, ScalarType dtype);
 
-inline int64_t grain_threads(int64_t n) {
-  return n >= kernels::kGrain ? kernels::num_threads() : 1;
-}
-
 /// out = f(a) elementwise, out already allocated with a's shape (or broadcastable).
 template <class R, class A, class F>
 void unary_kernel(const Tensor& out, const Tensor& a, F f) {
   const int64_t n = out.numel();
   R* o = static_cast<R*>(out.data_ptr());
   const A* x = static_cast<const A*>(a.data_ptr());
-  if (out.is_contiguous() && a.is_contiguous() && a.numel() == n) {
-    if (n < kernels::kGrain) {
-#pragma omp simd
-      for (int64_t i = 0; i < n; ++i) o[i] = f(x[i]);
-    } else {
-#pragma omp parallel for simd schedule(static)
-      for (int64_t i = 0; i < n; ++i) o[i] = f(x[i]);
-    }
+  if (out.is_contiguous() && a.is_contiguous() && a.numel() == n && n < kernels::kGrain) {
+    kernels::map_contiguous(o, x, n, f);
     return;
   }
   auto L = kernels::make_loop<2>(out.sizes(), {reinterpret_cast<char*>(o), (char*)x},
@@ -66,23 +57,11 @@ void binary_kernel(const Tensor& out, const Tensor& a, const Tensor& b, F f) {
   const A* x = static_cast<const A*>(a.data_ptr());
   const B* y = static_cast<const B*>(b.data_ptr());
   if (out.is_contiguous() && a.is_contiguous() && b.is_contiguous() && n < kernels::kGrain) {
-    if (a.numel() == n && b.numel() == n) {
-#pragma omp simd
-      for (int64_t i = 0; i < n; ++i) o[i] = f(x[i], y[i]);
-      return;
-    }
-    if (a.numel() == n && b.numel() == 1) {
-      const B v = y[0];
-#pragma omp simd
-      for (int64_t i = 0; i < n; ++i) o[i] = f(x[i], v);
-      return;
-    }
-    if (a.numel() == 1 && b.numel() == n) {
-      const A v = x[0];
-#pragma omp simd
-      for (int64_t i = 0; i < n; ++i) o[i] = f(v, y[i]);
-      return;
-    }
+    if (a.numel() == n && b.numel() == n) return kernels::map2_contiguous(o, x, y, n, f);
+    if (a.numel() == n && b.numel() == 1)
+      return kernels::map2_contiguous_scalar_b(o, x, y[0], n, f);
+    if (a.numel() == 1 && b.numel() == n)
+      return kernels::map2_contiguous_scalar_a(o, x[0], y, n, f);
   }
   auto L = kernels::make_loop<3>(out.sizes(), {reinterpret_cast<char*>(o), (char*)x, (char*)y},
                                  {byte_strides(out), broadcast_byte_strides(a, out.sizes()),

@@ -1,5 +1,6 @@
 // Binary arithmetic (add, sub, mul, div, pow, maximum, minimum, ...) with tensors and scalars,
 // in-place variants, and their backward formulas.
+#include "kernels/cpu/addcmul.h"
 #include "ops/inplace.h"
 
 namespace ember {
@@ -488,12 +489,6 @@ Tensor& Tensor::pow_(const Scalar& e) {
       [&] { rebase_history(*this, ember::pow(*this, e)); });
 }
 namespace {
-// o += v * a * b (Div: o += v * a / b) over contiguous same-shape tensors.
-template <class T, bool Div>
-void addc_kernel(T* o, const T* a, const T* b, T v, int64_t n) {
-#pragma omp parallel for simd if (n >= kernels::kGrain)
-  for (int64_t i = 0; i < n; ++i) o[i] += Div ? v * a[i] / b[i] : v * a[i] * b[i];
-}
 template <bool Div>
 bool addc_fast(Tensor& self, const Tensor& t1, const Tensor& t2, const Scalar& value) {
   if (GradMode::is_enabled() && (self.requires_grad() || t1.requires_grad() || t2.requires_grad()))
@@ -503,8 +498,9 @@ bool addc_fast(Tensor& self, const Tensor& t1, const Tensor& t2, const Scalar& v
       !t1.is_contiguous() || !t2.is_contiguous() || !self.is_floating_point())
     return false;
   EMBER_DISPATCH_FLOATING(self.scalar_type(), "addcmul_", [&] {
-    addc_kernel<scalar_t, Div>(self.data_ptr<scalar_t>(), t1.data_ptr<scalar_t>(),
-                               t2.data_ptr<scalar_t>(), value.to<scalar_t>(), self.numel());
+    auto* kernel = Div ? kernels::addcdiv<scalar_t> : kernels::addcmul<scalar_t>;
+    kernel(self.data_ptr<scalar_t>(), t1.data_ptr<scalar_t>(), t2.data_ptr<scalar_t>(),
+           value.to<scalar_t>(), self.numel());
   });
   self.impl()->storage()->bump_version();
   return true;

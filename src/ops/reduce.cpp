@@ -4,6 +4,8 @@
 
 #include <limits>
 
+#include "kernels/cpu/softmax.h"
+#include "kernels/cpu/sum.h"
 #include "ops/iter.h"
 
 namespace ember {
@@ -88,14 +90,6 @@ struct AccOf<int32_t> {
   using type = int64_t;
 };
 
-template <class T>
-T sum_contiguous(const T* p, int64_t n) {
-  typename AccOf<T>::type acc = 0;
-#pragma omp simd reduction(+ : acc)
-  for (int64_t i = 0; i < n; ++i) acc += p[i];
-  return static_cast<T>(acc);
-}
-
 /// Sum (or sum scaled by `scale`) over the plan; result dtype `out_t`.
 Tensor sum_impl(const Plan& p, ScalarType out_t, double scale, const char* op) {
   Tensor x = as_type(p.x, out_t == kBool ? kLong : out_t);
@@ -156,7 +150,8 @@ struct SumAll {
         is_floating_point(t)) {  // the tiny-tensor fast path
       Tensor out = new_empty({}, t);
       EMBER_DISPATCH_FLOATING(t, "sum", [&] {
-        *out.data_ptr<scalar_t>() = sum_contiguous(x.data_ptr<scalar_t>(), x.numel());
+        *out.data_ptr<scalar_t>() = kernels::sum_contiguous<typename AccOf<scalar_t>::type>(
+            x.data_ptr<scalar_t>(), x.numel());
       });
       return out;
     }
@@ -371,34 +366,6 @@ struct Norm2 {
   }
 };
 
-/// dst = softmax (or log_softmax) of src along R in an (O, R, I) layout; max-subtracted.
-template <class T>
-void softmax_kernel(T* dst, const T* src, int64_t O, int64_t R, int64_t I, bool lg) {
-#pragma omp parallel for collapse(2) if (O * R * I >= kernels::kGrain)
-  for (int64_t o = 0; o < O; ++o) {
-    for (int64_t i = 0; i < I; ++i) {
-      const T* s = src + o * R * I + i;
-      T* d = dst + o * R * I + i;
-      T m = -std::numeric_limits<T>::infinity();
-      for (int64_t r = 0; r < R; ++r) m = std::max(m, s[r * I]);
-      if (std::isinf(m) && m < 0) m = 0;
-      double z = 0;
-      for (int64_t r = 0; r < R; ++r) {
-        const T e = std::exp(s[r * I] - m);
-        z += e;
-        if (!lg) d[r * I] = e;
-      }
-      if (lg) {
-        const T lz = static_cast<T>(std::log(z)) + m;
-        for (int64_t r = 0; r < R; ++r) d[r * I] = s[r * I] - lz;
-      } else {
-        const T inv = static_cast<T>(1.0 / z);
-        for (int64_t r = 0; r < R; ++r) d[r * I] *= inv;
-      }
-    }
-  }
-}
-
 struct Softmax {
   static constexpr const char* name = "SoftmaxBackward0";
   int64_t dim;
@@ -412,7 +379,8 @@ struct Softmax {
     Tensor out = new_empty(x.sizes(), x.scalar_type());
     if (x.dim() == 0) return log ? zeros_like(x) : ones_like(x);
     EMBER_DISPATCH_FLOATING(x.scalar_type(), op, [&] {
-      softmax_kernel(out.data_ptr<scalar_t>(), p.x.data_ptr<scalar_t>(), p.O, p.R, p.I, log);
+      kernels::softmax_forward(out.data_ptr<scalar_t>(), p.x.data_ptr<scalar_t>(), p.O, p.R, p.I,
+                               log);
     });
     return out;
   }

@@ -1,11 +1,12 @@
-// Adagrad: PyTorch 1.13's _single_tensor_adagrad as one loop over each parameter.
+// Adagrad: PyTorch 1.13's _single_tensor_adagrad, one kernels::adagrad_update loop over each
+// parameter.
 #include "ember/optim/adagrad.h"
 
-#include <algorithm>
-#include <cmath>
 #include <nlohmann/json.hpp>
+#include <type_traits>
 
 #include "ember/autograd/grad_mode.h"
+#include "kernels/cpu/optim.h"
 #include "optim/update.h"
 
 namespace ember::optim {
@@ -44,34 +45,6 @@ Adagrad::Adagrad(std::vector<OptimizerParamGroup> param_groups, AdagradOptions d
   }
 }
 
-namespace {
-
-// PyTorch's single-tensor Adagrad, fused; chunked so the square roots run vectorised.
-template <class T, bool kWeightDecay>
-void adagrad_update(T* p, const T* grad, T* sum, int64_t n, const AdagradOptions& o, int64_t step) {
-  const T clr = o.lr() / (1 + static_cast<double>(step - 1) * o.lr_decay());
-  const T weight_decay = o.weight_decay(), eps = o.eps();
-  detail::for_chunks(n, [&](int64_t begin, int64_t len) {
-    T std[detail::kChunk];
-    T *pc = p + begin, *sc = sum + begin;
-    const T* gc = grad + begin;
-    for (int64_t i = 0; i < len; ++i) {
-      T g = gc[i];
-      if constexpr (kWeightDecay) g += weight_decay * pc[i];
-      sc[i] += g * g;  // state_sum.addcmul_(g, g, value=1)
-      std[i] = sc[i];
-    }
-    detail::sqrt_in_place(std, len);
-    for (int64_t i = 0; i < len; ++i) {
-      T g = gc[i];
-      if constexpr (kWeightDecay) g += weight_decay * pc[i];
-      pc[i] -= clr * g / (std[i] + eps);  // param.addcdiv_(g, std, −clr)
-    }
-  });
-}
-
-}  // namespace
-
 Tensor Adagrad::step(LossClosure closure) {
   Tensor loss = run_closure(closure);
   NoGradGuard no_grad;
@@ -85,9 +58,8 @@ Tensor Adagrad::step(LossClosure closure) {
       s.step(s.step() + 1);
       detail::update_in_place(p, grad, "Adagrad", [&](auto* w, const auto* g) {
         using T = std::remove_const_t<std::remove_pointer_t<decltype(g)>>;
-        detail::with_flags(o.weight_decay() != 0, false, [&](auto weight_decay, auto) {
-          adagrad_update<T, weight_decay>(w, g, detail::data<T>(s.sum()), p.numel(), o, s.step());
-        });
+        kernels::adagrad_update<T>(w, g, detail::data<T>(s.sum()), p.numel(), o.lr(), o.lr_decay(),
+                                   o.weight_decay(), o.eps(), s.step());
       });
     }
   }

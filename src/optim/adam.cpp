@@ -1,50 +1,57 @@
-// Adam: PyTorch 1.13's _single_tensor_adam as one loop over each parameter.
+// Adam and AdamW: PyTorch 1.13's _single_tensor_adam and _single_tensor_adamw as one update rule
+// (kernels::adam_update) that differs only in where the weight decay goes. The two public classes
+// keep libtorch's separate options and state types; everything else is written once here.
 #include "ember/optim/adam.h"
 
-#include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
+#include <type_traits>
 
 #include "ember/autograd/grad_mode.h"
+#include "ember/optim/adamw.h"
+#include "kernels/cpu/optim.h"
 #include "optim/update.h"
 
 namespace ember::optim {
 
-void AdamOptions::to_json(nlohmann::json& j) const {
-  j = {{"lr", lr()},
-       {"betas", {std::get<0>(betas()), std::get<1>(betas())}},
-       {"eps", eps()},
-       {"weight_decay", weight_decay()},
-       {"amsgrad", amsgrad()}};
-}
-void AdamOptions::from_json(const nlohmann::json& j) {
-  lr(j.value("lr", lr()));
-  if (j.contains("betas")) betas({j.at("betas").at(0).get<double>(), j.at("betas").at(1)});
-  eps(j.value("eps", eps()));
-  weight_decay(j.value("weight_decay", weight_decay()));
-  amsgrad(j.value("amsgrad", amsgrad()));
-}
-void AdamParamState::to_json(nlohmann::json& j) const { j["step"] = step(); }
-void AdamParamState::from_json(const nlohmann::json& j) { step(j.value("step", step())); }
-
-Adam::Adam(std::vector<OptimizerParamGroup> param_groups, AdamOptions defaults)
-    : Optimizer("Adam", std::move(param_groups), std::make_unique<AdamOptions>(defaults)) {
-  const auto [beta1, beta2] = defaults.betas();
-  check_option(defaults.lr() >= 0, "learning rate", defaults.lr());
-  check_option(defaults.eps() >= 0, "epsilon value", defaults.eps());
-  check_option(0 <= beta1 && beta1 < 1, "beta parameter at index 0", beta1);
-  check_option(0 <= beta2 && beta2 < 1, "beta parameter at index 1", beta2);
-  check_option(defaults.weight_decay() >= 0, "weight_decay value", defaults.weight_decay());
-}
-
 namespace {
+
+template <class Options>
+void options_to_json(const Options& o, nlohmann::json& j) {
+  j = {{"lr", o.lr()},
+       {"betas", {std::get<0>(o.betas()), std::get<1>(o.betas())}},
+       {"eps", o.eps()},
+       {"weight_decay", o.weight_decay()},
+       {"amsgrad", o.amsgrad()}};
+}
+
+template <class Options>
+void options_from_json(Options& o, const nlohmann::json& j) {
+  o.lr(j.value("lr", o.lr()));
+  if (j.contains("betas")) o.betas({j.at("betas").at(0).get<double>(), j.at("betas").at(1)});
+  o.eps(j.value("eps", o.eps()));
+  o.weight_decay(j.value("weight_decay", o.weight_decay()));
+  o.amsgrad(j.value("amsgrad", o.amsgrad()));
+}
+
+/// The constructor's checks; `check(ok, what, value)` is Optimizer::check_option.
+template <class Options, class Check>
+void check_options(const Options& o, Check&& check) {
+  const auto [beta1, beta2] = o.betas();
+  check(o.lr() >= 0, "learning rate", o.lr());
+  check(o.eps() >= 0, "epsilon value", o.eps());
+  check(0 <= beta1 && beta1 < 1, "beta parameter at index 0", beta1);
+  check(0 <= beta2 && beta2 < 1, "beta parameter at index 1", beta2);
+  check(o.weight_decay() >= 0, "weight_decay value", o.weight_decay());
+}
 
 // 1 − β1ᵗ and √(1 − β2ᵗ), computed once per step count (std::pow is slow, and slower still once
 // βᵗ underflows), not once per parameter.
 struct BiasCorrection {
   int64_t step = -1;
   double bias_correction1 = 1, bias_correction2_sqrt = 1;
-  void update(const AdamOptions& o, int64_t t) {
+  template <class Options>
+  void update(const Options& o, int64_t t) {
     if (t == step) return;
     step = t;
     bias_correction1 = 1 - std::pow(std::get<0>(o.betas()), t);
@@ -52,65 +59,75 @@ struct BiasCorrection {
   }
 };
 
-// PyTorch's single-tensor Adam, fused: scalars in double as PyTorch computes them in Python,
-// rounded once to T as its kernels round Python numbers; element ops in PyTorch's order. The
-// loop runs over chunks so the square roots can run vectorised in between (update.h).
-template <class T, bool kWeightDecay, bool kAmsgrad>
-void adam_update(T* p, const T* grad, T* m, T* v, T* v_max, int64_t n, const AdamOptions& o,
-                 const BiasCorrection& bc) {
-  const auto [beta1, beta2] = o.betas();
-  const T b1 = beta1, b2 = beta2, one_minus_b1 = 1 - beta1, one_minus_b2 = 1 - beta2;
-  const T weight_decay = o.weight_decay(), eps = o.eps();
-  const T step_size = o.lr() / bc.bias_correction1;
-  const T bias_correction2_sqrt = bc.bias_correction2_sqrt;
-  detail::for_chunks(n, [&](int64_t begin, int64_t len) {
-    T root[detail::kChunk];
-    T *pc = p + begin, *mc = m + begin, *vc = v + begin;
-    T* v_maxc = kAmsgrad ? v_max + begin : nullptr;  // (no offset on a null pointer)
-    const T* gc = grad + begin;
-    for (int64_t i = 0; i < len; ++i) {
-      T g = gc[i];
-      if constexpr (kWeightDecay) g += weight_decay * pc[i];  // grad.add(param, alpha=wd)
-      mc[i] = mc[i] * b1 + one_minus_b1 * g;      // exp_avg.mul_(β1).add_(g, 1 − β1)
-      vc[i] = vc[i] * b2 + one_minus_b2 * g * g;  // exp_avg_sq...addcmul_(g, g, 1 − β2)
-      if constexpr (kAmsgrad) v_maxc[i] = v_maxc[i] < vc[i] ? vc[i] : v_maxc[i];
-      root[i] = kAmsgrad ? v_maxc[i] : vc[i];
-    }
-    detail::sqrt_in_place(root, len);
-    for (int64_t i = 0; i < len; ++i) {
-      const T denom = root[i] / bias_correction2_sqrt + eps;
-      pc[i] -= step_size * mc[i] / denom;  // param.addcdiv_(exp_avg, denom, −step_size)
-    }
-  });
-}
-
-}  // namespace
-
-Tensor Adam::step(LossClosure closure) {
-  Tensor loss = run_closure(closure);
-  NoGradGuard no_grad;
-  for (auto& group : param_groups_) {
-    const auto& o = static_cast<const AdamOptions&>(group.options());
+/// One step of every parameter with a gradient; `state_of(p)` is the optimizer's state of p.
+/// `decoupled`: AdamW's weight decay (applied to p) instead of Adam's (added to the gradient).
+template <class Options, class StateOf>
+void adam_step(std::vector<OptimizerParamGroup>& groups, const char* name, bool decoupled,
+               StateOf&& state_of) {
+  for (auto& group : groups) {
+    const auto& o = static_cast<const Options&>(group.options());
+    const auto [beta1, beta2] = o.betas();
     BiasCorrection bc;
     for (Tensor& p : group.params()) {
       const Tensor& grad = p.grad();
       if (!grad.defined()) continue;
-      auto& s = state_of<AdamParamState>(p);
+      auto& s = state_of(p);
       if (!s.exp_avg().defined()) s.exp_avg(detail::buffer_like(p));
       if (!s.exp_avg_sq().defined()) s.exp_avg_sq(detail::buffer_like(p));
       if (o.amsgrad() && !s.max_exp_avg_sq().defined()) s.max_exp_avg_sq(detail::buffer_like(p));
       s.step(s.step() + 1);
       bc.update(o, s.step());
-      detail::update_in_place(p, grad, "Adam", [&](auto* w, const auto* g) {
+      detail::update_in_place(p, grad, name, [&](auto* w, const auto* g) {
         using T = std::remove_const_t<std::remove_pointer_t<decltype(g)>>;
-        detail::with_flags(o.weight_decay() != 0, o.amsgrad(), [&](auto wd, auto amsgrad) {
-          adam_update<T, wd, amsgrad>(w, g, detail::data<T>(s.exp_avg()),
-                                      detail::data<T>(s.exp_avg_sq()),
-                                      detail::data<T>(s.max_exp_avg_sq()), p.numel(), o, bc);
-        });
+        kernels::adam_update<T>(w, g, detail::data<T>(s.exp_avg()), detail::data<T>(s.exp_avg_sq()),
+                                detail::data<T>(s.max_exp_avg_sq()), p.numel(), o.lr(), beta1,
+                                beta2, o.eps(), o.weight_decay(), decoupled, o.amsgrad(),
+                                bc.bias_correction1, bc.bias_correction2_sqrt);
       });
     }
   }
+}
+
+}  // namespace
+
+void AdamOptions::to_json(nlohmann::json& j) const { options_to_json(*this, j); }
+void AdamOptions::from_json(const nlohmann::json& j) { options_from_json(*this, j); }
+void AdamWOptions::to_json(nlohmann::json& j) const { options_to_json(*this, j); }
+void AdamWOptions::from_json(const nlohmann::json& j) { options_from_json(*this, j); }
+void AdamParamState::to_json(nlohmann::json& j) const { j["step"] = step(); }
+void AdamParamState::from_json(const nlohmann::json& j) { step(j.value("step", step())); }
+void AdamWParamState::to_json(nlohmann::json& j) const { j["step"] = step(); }
+void AdamWParamState::from_json(const nlohmann::json& j) { step(j.value("step", step())); }
+
+Adam::Adam(std::vector<OptimizerParamGroup> param_groups, AdamOptions defaults)
+    : Optimizer("Adam", std::move(param_groups), std::make_unique<AdamOptions>(defaults)) {
+  check_options(defaults,
+                [this](bool ok, const char* what, double v) { check_option(ok, what, v); });
+}
+
+AdamW::AdamW(std::vector<OptimizerParamGroup> param_groups, AdamWOptions defaults)
+    : Optimizer("AdamW", std::move(param_groups), std::make_unique<AdamWOptions>(defaults)) {
+  check_options(defaults,
+                [this](bool ok, const char* what, double v) { check_option(ok, what, v); });
+}
+
+Tensor Adam::step(LossClosure closure) {
+  Tensor loss = run_closure(closure);
+  NoGradGuard no_grad;
+  adam_step<AdamOptions>(
+      param_groups_, "Adam", /*decoupled=*/false, [this](const Tensor& p) -> auto& {
+        return state_of<AdamParamState>(p);
+      });
+  return loss;
+}
+
+Tensor AdamW::step(LossClosure closure) {
+  Tensor loss = run_closure(closure);
+  NoGradGuard no_grad;
+  adam_step<AdamWOptions>(
+      param_groups_, "AdamW", /*decoupled=*/true, [this](const Tensor& p) -> auto& {
+        return state_of<AdamWParamState>(p);
+      });
   return loss;
 }
 

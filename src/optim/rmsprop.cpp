@@ -1,11 +1,12 @@
-// RMSprop: PyTorch 1.13's _single_tensor_rmsprop as one loop over each parameter.
+// RMSprop: PyTorch 1.13's _single_tensor_rmsprop, one kernels::rmsprop_update loop over each
+// parameter.
 #include "ember/optim/rmsprop.h"
 
-#include <algorithm>
-#include <cmath>
 #include <nlohmann/json.hpp>
+#include <type_traits>
 
 #include "ember/autograd/grad_mode.h"
+#include "kernels/cpu/optim.h"
 #include "optim/update.h"
 
 namespace ember::optim {
@@ -38,48 +39,6 @@ RMSprop::RMSprop(std::vector<OptimizerParamGroup> param_groups, RMSpropOptions d
   check_option(defaults.alpha() >= 0, "alpha value", defaults.alpha());
 }
 
-namespace {
-
-// PyTorch's single-tensor RMSprop, fused; `grad_avg` is used when centered, `buf` when
-// momentum > 0. Chunked so the square roots run vectorised (update.h).
-template <class T, bool kCentered, bool kMomentum>
-void rmsprop_update(T* p, const T* grad, T* square_avg, T* grad_avg, T* buf, int64_t n,
-                    const RMSpropOptions& o) {
-  const T lr = o.lr(), alpha = o.alpha(), one_minus_alpha = 1 - o.alpha();
-  const T eps = o.eps(), weight_decay = o.weight_decay(), momentum = o.momentum();
-  const bool decay = o.weight_decay() != 0;
-  detail::for_chunks(n, [&](int64_t begin, int64_t len) {
-    T avg[detail::kChunk];
-    T *pc = p + begin, *sq = square_avg + begin;
-    T* ga = kCentered ? grad_avg + begin : nullptr;
-    T* bc = kMomentum ? buf + begin : nullptr;
-    const T* gc = grad + begin;
-    for (int64_t i = 0; i < len; ++i) {
-      const T g = decay ? gc[i] + weight_decay * pc[i] : gc[i];
-      sq[i] = sq[i] * alpha + one_minus_alpha * g * g;  // square_avg.mul_(α).addcmul_(g, g, 1 − α)
-      if constexpr (kCentered) {
-        ga[i] = ga[i] * alpha + one_minus_alpha * g;  // grad_avg.mul_(α).add_(g, 1 − α)
-        avg[i] = sq[i] - ga[i] * ga[i];               // square_avg.addcmul(ḡ, ḡ, −1)
-      } else {
-        avg[i] = sq[i];
-      }
-    }
-    detail::sqrt_in_place(avg, len);
-    for (int64_t i = 0; i < len; ++i) {
-      const T g = decay ? gc[i] + weight_decay * pc[i] : gc[i];
-      const T d = avg[i] + eps;
-      if constexpr (kMomentum) {
-        bc[i] = bc[i] * momentum + g / d;  // buf.mul_(momentum).addcdiv_(g, avg)
-        pc[i] -= lr * bc[i];
-      } else {
-        pc[i] -= lr * g / d;  // param.addcdiv_(g, avg, −lr)
-      }
-    }
-  });
-}
-
-}  // namespace
-
 Tensor RMSprop::step(LossClosure closure) {
   Tensor loss = run_closure(closure);
   NoGradGuard no_grad;
@@ -96,11 +55,10 @@ Tensor RMSprop::step(LossClosure closure) {
       s.step(s.step() + 1);
       detail::update_in_place(p, grad, "RMSprop", [&](auto* w, const auto* g) {
         using T = std::remove_const_t<std::remove_pointer_t<decltype(g)>>;
-        detail::with_flags(o.centered(), o.momentum() > 0, [&](auto centered, auto momentum) {
-          rmsprop_update<T, centered, momentum>(w, g, detail::data<T>(s.square_avg()),
-                                                detail::data<T>(s.grad_avg()),
-                                                detail::data<T>(s.momentum_buffer()), p.numel(), o);
-        });
+        kernels::rmsprop_update<T>(
+            w, g, detail::data<T>(s.square_avg()), detail::data<T>(s.grad_avg()),
+            detail::data<T>(s.momentum_buffer()), p.numel(), o.lr(), o.alpha(), o.eps(),
+            o.weight_decay(), o.momentum(), o.centered());
       });
     }
   }

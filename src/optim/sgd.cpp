@@ -1,9 +1,11 @@
-// SGD: PyTorch 1.13's _single_tensor_sgd as one loop over each parameter.
+// SGD: PyTorch 1.13's _single_tensor_sgd, one kernels::sgd_update loop over each parameter.
 #include "ember/optim/sgd.h"
 
 #include <nlohmann/json.hpp>
+#include <type_traits>
 
 #include "ember/autograd/grad_mode.h"
+#include "kernels/cpu/optim.h"
 #include "optim/update.h"
 
 namespace ember::optim {
@@ -32,37 +34,6 @@ SGD::SGD(std::vector<OptimizerParamGroup> param_groups, SGDOptions defaults)
               "SGD: Nesterov momentum requires a momentum and zero dampening");
 }
 
-namespace {
-
-// `first`: the momentum buffer is new and takes the gradient as it is (torch.clone(d_p)).
-template <class T>
-void sgd_update(T* p, const T* grad, T* buf, int64_t n, const SGDOptions& o, bool first) {
-  const T lr = o.lr(), momentum = o.momentum(), weight_decay = o.weight_decay();
-  const T one_minus_dampening = 1 - o.dampening();
-  const bool nesterov = o.nesterov();
-  auto update = [&](int64_t i) {
-    T g = grad[i];
-    if (weight_decay != 0) g += weight_decay * p[i];
-    if (buf) {
-      buf[i] = first ? g : momentum * buf[i] + one_minus_dampening * g;
-      g = nesterov ? g + momentum * buf[i] : buf[i];
-    }
-    p[i] -= lr * g;
-  };
-  // detail::for_chunks' branching, but one `parallel for simd` over elements: through
-  // for_chunks' chunk lambda this loop measured ~35% slower (MLP 784-1024-1024-10 step, batch 128:
-  // 8.5 vs 6.2 ms).
-  if (n >= detail::kParallelElements) {
-#pragma omp parallel for simd schedule(static)
-    for (int64_t i = 0; i < n; ++i) update(i);
-  } else {
-#pragma omp simd
-    for (int64_t i = 0; i < n; ++i) update(i);
-  }
-}
-
-}  // namespace
-
 Tensor SGD::step(LossClosure closure) {
   Tensor loss = run_closure(closure);
   NoGradGuard no_grad;
@@ -80,7 +51,8 @@ Tensor SGD::step(LossClosure closure) {
       }
       detail::update_in_place(p, grad, "SGD", [&](auto* w, const auto* g) {
         using T = std::remove_const_t<std::remove_pointer_t<decltype(g)>>;
-        sgd_update<T>(w, g, buf ? detail::data<T>(*buf) : nullptr, p.numel(), o, first);
+        kernels::sgd_update<T>(w, g, buf ? detail::data<T>(*buf) : nullptr, p.numel(), o.lr(),
+                               o.momentum(), o.dampening(), o.weight_decay(), o.nesterov(), first);
       });
     }
   }

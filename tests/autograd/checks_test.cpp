@@ -1,6 +1,6 @@
 // gradcheck (finite differences against autograd), DetectAnomalyGuard, and the graph's memory:
 // freed after backward unless retained, no reference cycles through saved outputs.
-#include "autograd/test_util.h"
+#include "support/support.h"
 
 namespace ember {
 namespace {

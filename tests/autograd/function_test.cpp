@@ -1,6 +1,6 @@
 // Custom autograd Functions spelled exactly as in libtorch: struct F : Function<F> with static
 // forward(AutogradContext*, ...) and backward(AutogradContext*, variable_list), F::apply(...).
-#include "autograd/test_util.h"
+#include "support/support.h"
 
 namespace ember {
 namespace {

@@ -5,7 +5,7 @@
 // expressions: tests/autograd/golden/grad_fn_names.cpp is that program. Where the C++ API and
 // Python differ, ember follows the C++ API it mirrors: `x * 2` calls mul(Tensor, Scalar), which
 // libtorch records as MulBackward1, while Python wraps 2 into a tensor and prints MulBackward0.
-#include "autograd/test_util.h"
+#include "support/support.h"
 
 namespace ember {
 namespace {

@@ -1,6 +1,6 @@
 // Higher-order gradients through create_graph: second derivatives, a gradient penalty through a
 // Linear-like expression, and gradgradcheck.
-#include "autograd/test_util.h"
+#include "support/support.h"
 
 namespace ember {
 namespace {

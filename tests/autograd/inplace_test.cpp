@@ -1,6 +1,6 @@
 // In-place ops under autograd: version counters, stale saved tensors, leaves, and in-place ops
 // on views (the base gets a CopySlices node and its gradient is right).
-#include "autograd/test_util.h"
+#include "support/support.h"
 
 namespace ember {
 namespace {

@@ -1,7 +1,7 @@
 // The autograd half of Tensor, behaviour by behaviour as in PyTorch: requires_grad, grad,
 // leaves, retain_grad, detach, backward's arguments, autograd::grad, grad mode and hooks.
-#include "autograd/test_util.h"
 #include "ember/nn.h"
+#include "support/support.h"
 
 namespace ember {
 namespace {

@@ -5,6 +5,7 @@
 #include "data/data_files.h"
 #include "ember/data.h"
 #include "ember/ember.h"
+#include "support/errors.h"
 
 namespace ember::data {
 namespace {
@@ -20,12 +21,7 @@ std::string write_csv(const std::string& text, const std::string& name = "t.csv"
 }
 
 std::string error_of(const std::string& path, const CSVOptions& o = CSVOptions()) {
-  try {
-    CSV csv(path, o);
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
+  return ember::testing::error_of([&] { CSV csv(path, o); });
 }
 
 TEST(CSV, LabelIsTheLastColumnByDefault) {

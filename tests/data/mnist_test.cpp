@@ -5,6 +5,7 @@
 #include "data/data_files.h"
 #include "ember/data.h"
 #include "ember/ember.h"
+#include "support/errors.h"
 
 namespace ember::data {
 namespace {
@@ -74,12 +75,7 @@ TEST(MNIST, ExamplesAndBatches) {
 
 /// The message of the ember::Error that reading `dir` throws ("" if none).
 std::string error_reading(const std::string& dir, MNIST::Mode mode = MNIST::Mode::kTrain) {
-  try {
-    MNIST ds(dir, mode);
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
+  return ember::testing::error_of([&] { MNIST ds(dir, mode); });
 }
 
 TEST(MNIST, MissingFileNamesTheFileAndFolder) {

@@ -10,14 +10,14 @@
 #include <utility>
 
 #include "ember/io/safetensors.h"
-#include "io/io_test_util.h"
+#include "support/support.h"
 
 namespace ember {
 namespace {
 
-using io_test::from_values;
-using io_test::same_tensor;
-using io_test::TempDir;
+using testing::from_values;
+using testing::same_tensor;
+using testing::TempDir;
 
 const char kScript[] = EMBER_SOURCE_DIR "/tests/io/safetensors_interop.py";
 
@@ -71,7 +71,7 @@ TEST(SafetensorsInterop, ReadsAFileWrittenFromTorchTensorsByteForByte) {
     EXPECT_TRUE(same_tensor(got[name], t));
   }
   // The Python writer follows the reference layout, so ember writes the very same bytes.
-  EXPECT_EQ(io::serialize_safetensors(expected(), kMetadata), io_test::read_bytes(path));
+  EXPECT_EQ(io::serialize_safetensors(expected(), kMetadata), testing::read_bytes(path));
 }
 
 TEST(SafetensorsInterop, NumpyReadsEmbersFile) {

@@ -12,20 +12,21 @@
 #include <limits>
 
 #include "io/io_test_util.h"
+#include "support/support.h"
 
 namespace ember {
 namespace {
 
 using io::NamedTensors;
 using io_test::bytes_of;
-using io_test::error_message;
-using io_test::from_values;
 using io_test::le64;
 using io_test::make_file;
-using io_test::same_tensor;
-using io_test::TempDir;
+using testing::error_message;
+using testing::from_values;
 using ::testing::HasSubstr;
+using testing::same_tensor;
 using ::testing::StartsWith;
+using testing::TempDir;
 
 // ---- exact bytes -------------------------------------------------------------------------------
 
@@ -154,9 +155,9 @@ TEST(SafetensorsRoundTrip, EveryDtypeAndShapeKindThroughAFile) {
     EXPECT_TRUE(same_tensor(by_name[name], t));
   }
   EXPECT_EQ(by_name["scalar"].dim(), 0);
-  EXPECT_EQ(io_test::read_bytes(path), io::serialize_safetensors(in, meta));
+  EXPECT_EQ(testing::read_bytes(path), io::serialize_safetensors(in, meta));
   // parse_safetensors on the same bytes gives the same tensors in the same order.
-  io::SafetensorsFile parsed = io::parse_safetensors(io_test::read_bytes(path));
+  io::SafetensorsFile parsed = io::parse_safetensors(testing::read_bytes(path));
   ASSERT_EQ(parsed.tensors.size(), out.tensors.size());
   for (size_t i = 0; i < parsed.tensors.size(); ++i) {
     EXPECT_EQ(parsed.tensors[i].first, out.tensors[i].first);
@@ -204,7 +205,7 @@ TEST(SafetensorsRoundTrip, HeaderOnlyRead) {
   EXPECT_EQ(h.entries[0].begin, 0u);
   EXPECT_EQ(h.entries[0].end, 32u);
   EXPECT_EQ(h.data_start % 8, 0u);
-  EXPECT_EQ(h.data_start + h.data_size, io_test::read_bytes(dir / "h.safetensors").size());
+  EXPECT_EQ(h.data_start + h.data_size, testing::read_bytes(dir / "h.safetensors").size());
 }
 
 // Files written by other tools may list tensors in any order and add unknown fields; only the
@@ -228,7 +229,7 @@ TEST(SafetensorsRead, BoolBytesOtherThanOneReadAsTrue) {
   const auto* raw = static_cast<const unsigned char*>(b.data_ptr());
   EXPECT_EQ(std::vector<int>(raw, raw + 4), (std::vector<int>{0, 1, 1, 1}));
   TempDir dir;
-  io_test::write_bytes(dir / "b.safetensors", file);
+  testing::write_bytes(dir / "b.safetensors", file);
   Tensor c = io::read_safetensors(dir / "b.safetensors").tensors[0].second;
   const auto* raw_c = static_cast<const unsigned char*>(c.data_ptr());
   EXPECT_EQ(std::vector<int>(raw_c, raw_c + 4), (std::vector<int>{0, 1, 1, 1}));
@@ -366,7 +367,7 @@ TEST(SafetensorsRead, EveryMalformedFileGivesAClearError) {
         error_message([&] { io::parse_safetensors(bad.bytes, "mem.safetensors"); });
     EXPECT_THAT(parsed, StartsWith("parse_safetensors: mem.safetensors: "));
     EXPECT_THAT(parsed, HasSubstr(bad.message));
-    io_test::write_bytes(path, bad.bytes);
+    testing::write_bytes(path, bad.bytes);
     const std::string read = error_message([&] { io::read_safetensors(path); });
     EXPECT_THAT(read, StartsWith("read_safetensors: " + path.string() + ": "));
     EXPECT_THAT(read, HasSubstr(bad.message));
@@ -410,7 +411,7 @@ TEST(SafetensorsRead, FailedReadsLeakNoFileDescriptors) {
                          std::filesystem::directory_iterator());
   };
   TempDir dir;
-  io_test::write_bytes(dir / "bad.safetensors", make_file("{\"t\":1}"));
+  testing::write_bytes(dir / "bad.safetensors", make_file("{\"t\":1}"));
   const auto before = open_fds();
   for (int i = 0; i < 20; ++i) {
     EXPECT_THROW(io::read_safetensors(dir.path()), Error);
@@ -461,7 +462,7 @@ TEST(SafetensorsWrite, UnwritableDestinationsNameTheErrno) {
       }),
       HasSubstr("write_safetensors: write_file_atomic: cannot create temporary file for " +
                 (dir / "no/such/dir/x.safetensors").string() + ": No such file or directory"));
-  io_test::write_bytes(dir / "file", "x");
+  testing::write_bytes(dir / "file", "x");
   EXPECT_THAT(error_message([&] {
                 io::write_safetensors(dir / "file/x.safetensors", {{"t", t}});
               }),
@@ -484,7 +485,7 @@ TEST(SafetensorsWrite, FailedWriteLeavesThePreviousFileIntact) {
   const auto path = dir / "model.safetensors";
   const NamedTensors before = {{"w", from_values<float>({1, 2, 3}, {3})}};
   io::write_safetensors(path, before);
-  const std::string previous = io_test::read_bytes(path);
+  const std::string previous = testing::read_bytes(path);
 
   rlimit old{};
   ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &old), 0);
@@ -501,7 +502,7 @@ TEST(SafetensorsWrite, FailedWriteLeavesThePreviousFileIntact) {
   EXPECT_THAT(msg,
               HasSubstr("write_safetensors: write_file_atomic: cannot write " + path.string()));
   EXPECT_THAT(msg, HasSubstr("File too large"));
-  EXPECT_EQ(io_test::read_bytes(path), previous);
+  EXPECT_EQ(testing::read_bytes(path), previous);
   EXPECT_TRUE(same_tensor(io::read_safetensors(path).tensors.at(0).second, before[0].second));
   size_t entries = 0;
   for (const auto& e : std::filesystem::directory_iterator(dir.path()))

@@ -8,7 +8,7 @@
 #include <signal.h>
 #include <sys/resource.h>
 
-#include "io/io_test_util.h"
+#include "support/support.h"
 
 namespace ember {
 
@@ -72,12 +72,12 @@ void from_archive(Sgd& o, const io::Archive& a) {
 
 namespace {
 
-using io_test::error_message;
-using io_test::from_values;
-using io_test::same_tensor;
-using io_test::TempDir;
 using ::testing::ElementsAre;
+using testing::error_message;
+using testing::from_values;
 using ::testing::HasSubstr;
+using testing::same_tensor;
+using testing::TempDir;
 
 static_assert(io::Saveable<fake::Linear> && io::Loadable<fake::Linear>);
 static_assert(io::Saveable<std::shared_ptr<fake::Linear>>);
@@ -130,7 +130,7 @@ TEST(Save, NamedTensorsAndMaps) {
   EXPECT_TRUE(same_tensor(m.at("z"), named[0].second));
   EXPECT_TRUE(same_tensor(m.at("a.b"), named[1].second));
   save(m, dir / "m.safetensors");
-  EXPECT_EQ(io_test::read_bytes(dir / "m.safetensors"), io_test::read_bytes(dir / "n.safetensors"));
+  EXPECT_EQ(testing::read_bytes(dir / "m.safetensors"), testing::read_bytes(dir / "n.safetensors"));
 }
 
 TEST(Save, LoadChecksWhatTheFileHolds) {
@@ -175,7 +175,7 @@ TEST(Archive, SidecarRoundTripAndHashCheck) {
 
   // A sidecar from another save is refused.
   const std::string side = io::sidecar_path(path).string();
-  io_test::write_bytes(side, "{\"step\": 8}\n");
+  testing::write_bytes(side, "{\"step\": 8}\n");
   EXPECT_THAT(error_message([&] { io::read_archive(path); }),
               HasSubstr("read_archive: " + side + " does not belong to " + path.string()));
   std::filesystem::remove(side);
@@ -326,8 +326,8 @@ TEST(Extension, FailedSaveLeavesThePreviousCheckpointIntact) {
   opt.params = {zeros({2}), zeros({2})};
   opt.momentum_buffers = {from_values<float>({1, 2}, {2}), from_values<float>({3, 4}, {2})};
   save(opt, path);
-  const std::string tensors_before = io_test::read_bytes(path);
-  const std::string sidecar_before = io_test::read_bytes(io::sidecar_path(path));
+  const std::string tensors_before = testing::read_bytes(path);
+  const std::string sidecar_before = testing::read_bytes(io::sidecar_path(path));
 
   opt.step = 99;
   opt.momentum_buffers[0] = zeros({100000});
@@ -341,8 +341,8 @@ TEST(Extension, FailedSaveLeavesThePreviousCheckpointIntact) {
   ::setrlimit(RLIMIT_FSIZE, &old);
   ::signal(SIGXFSZ, old_handler);
   EXPECT_THAT(msg, HasSubstr("File too large"));
-  EXPECT_EQ(io_test::read_bytes(path), tensors_before);
-  EXPECT_EQ(io_test::read_bytes(io::sidecar_path(path)), sidecar_before);
+  EXPECT_EQ(testing::read_bytes(path), tensors_before);
+  EXPECT_EQ(testing::read_bytes(io::sidecar_path(path)), sidecar_before);
   fake::Sgd fresh;
   fresh.params = {zeros({2}), zeros({2})};
   fresh.momentum_buffers = {zeros({2}), zeros({2})};

@@ -1,7 +1,7 @@
 // conv1d / conv2d / conv_transpose1d / conv_transpose2d: values and gradients vs PyTorch 1.13
 // (golden/conv.json), finite differences in float64 (first and second order), the functional
 // options, and argument errors.
-#include "conv_test_util.h"
+#include "support/nn_fixtures.h"
 
 namespace ember::conv_test {
 namespace {

@@ -3,7 +3,7 @@
 // shapes, forward = functional op, ConvTranspose output_size, constructor errors.
 #include <sstream>
 
-#include "conv_test_util.h"
+#include "support/nn_fixtures.h"
 
 namespace ember::conv_test {
 namespace {

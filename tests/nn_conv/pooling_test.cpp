@@ -3,7 +3,7 @@
 // and argument errors.
 #include <limits>
 
-#include "conv_test_util.h"
+#include "support/nn_fixtures.h"
 
 namespace ember::conv_test {
 namespace {

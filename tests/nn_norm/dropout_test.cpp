@@ -1,6 +1,6 @@
 // dropout and dropout2d: PyTorch's masks after manual_seed, statistics of the masks (binomial
 // bounds), eval/p=0 identity, p=1 zeros, in-place forms, gradients, errors.
-#include "nn_norm/norm_test_util.h"
+#include "support/nn_fixtures.h"
 
 namespace ember::norm_test {
 namespace {

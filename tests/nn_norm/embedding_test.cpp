@@ -1,6 +1,6 @@
 // embedding: PyTorch 1.13 lookups and weight gradients (padding_idx, scale_grad_by_freq),
 // max_norm renormalization, gradcheck (of the lookup and of its weight gradient), index errors.
-#include "nn_norm/norm_test_util.h"
+#include "support/nn_fixtures.h"
 
 namespace ember::norm_test {
 namespace {

@@ -3,7 +3,7 @@
 // train/eval behaviour, initialization after manual_seed, printing, errors naming the module.
 #include <sstream>
 
-#include "nn_norm/norm_test_util.h"
+#include "support/nn_fixtures.h"
 
 namespace ember::norm_test {
 namespace {

@@ -1,7 +1,7 @@
 // batch_norm, layer_norm, group_norm: PyTorch 1.13 values and running statistics, gradcheck and
 // gradgradcheck in float64 (of the norms and of their fused backward ops), the backward without
 // and with create_graph, numerics, errors.
-#include "nn_norm/norm_test_util.h"
+#include "support/nn_fixtures.h"
 
 namespace ember::norm_test {
 namespace {

@@ -10,13 +10,7 @@
 
 namespace ember::testing {
 
-const nlohmann::json& ops_golden() {
-  static const nlohmann::json j = [] {
-    std::ifstream f(std::string(EMBER_SOURCE_DIR) + "/tests/ops/golden/ops.json");
-    return nlohmann::json::parse(f);
-  }();
-  return j;
-}
+const nlohmann::json& ops_golden() { return golden_file("ops/golden/ops.json"); }
 
 namespace {
 

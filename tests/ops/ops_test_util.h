@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "autograd/test_util.h"
 #include "ember/ember.h"
+#include "support/support.h"
 
 namespace ember::testing {
 

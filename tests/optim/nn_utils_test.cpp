@@ -13,7 +13,7 @@ namespace ember {
 namespace {
 
 using namespace optim_test;
-using testing::HasSubstr;
+using ::testing::HasSubstr;
 
 // The two parameters of gen_optim.py's grads_case, with their gradients set.
 std::vector<Tensor> clip_params() {
@@ -72,8 +72,9 @@ TEST(ClipGradNorm, NoGradientsGiveZeroAndFloatGradientsWork) {
 TEST(ClipGradNorm, NonFiniteTotal) {
   Tensor w = ones({2}, kDouble).requires_grad_();
   w.mutable_grad() = tensor({1.0, INFINITY}, kDouble);
-  EXPECT_THAT([&] { nn::utils::clip_grad_norm_({w}, 1.0, 2.0, true); },
-              testing::ThrowsMessage<Error>(HasSubstr("The total norm of order 2 for gradients")));
+  EXPECT_THAT(
+      [&] { nn::utils::clip_grad_norm_({w}, 1.0, 2.0, true); },
+      ::testing::ThrowsMessage<Error>(HasSubstr("The total norm of order 2 for gradients")));
   EXPECT_TRUE(std::isinf(nn::utils::clip_grad_norm_({w}, 1.0)));  // scales by 0 as PyTorch
   EXPECT_EQ(w.grad()[0].item<double>(), 0.0);
 }
@@ -96,15 +97,15 @@ TEST(ConvertParameters, RoundTrip) {
 TEST(ConvertParameters, Errors) {
   Tensor a = zeros({2, 2}).requires_grad_();
   EXPECT_THAT([&] { nn::utils::vector_to_parameters(zeros({3}), {a}); },
-              testing::ThrowsMessage<Error>(
+              ::testing::ThrowsMessage<Error>(
                   HasSubstr("the vector has 3 elements but the parameters hold 4")));
   EXPECT_THAT(
       [&] {
         nn::utils::vector_to_parameters(zeros({2, 2}), {a});
       },
-      testing::ThrowsMessage<Error>(HasSubstr("expected a 1-D vector")));
+      ::testing::ThrowsMessage<Error>(HasSubstr("expected a 1-D vector")));
   EXPECT_THAT([&] { nn::utils::parameters_to_vector({}); },
-              testing::ThrowsMessage<Error>(HasSubstr("got no parameters")));
+              ::testing::ThrowsMessage<Error>(HasSubstr("got no parameters")));
 }
 
 }  // namespace

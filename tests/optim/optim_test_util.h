@@ -1,10 +1,10 @@
 // Shared by the optim tests: the PyTorch fixture (golden/optim.json), tensors from JSON lists, the
-// fixed problems it was generated on, and an optimizer factory by PyTorch name.
+// fixed problems it was generated on, and an optimizer factory by PyTorch name (on the helpers of
+// tests/support).
 #pragma once
 
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -12,51 +12,31 @@
 
 #include "ember/ember.h"
 #include "ember/optim.h"
+#include "support/support.h"
 
 namespace ember::optim_test {
 
-inline const nlohmann::json& golden() {
-  static const nlohmann::json j = [] {
-    std::ifstream f(std::string(EMBER_SOURCE_DIR) + "/tests/optim/golden/optim.json");
-    return nlohmann::json::parse(f);
-  }();
-  return j;
-}
+inline const nlohmann::json& golden() { return testing::golden_file("optim/golden/optim.json"); }
 
 /// A tensor from a (nested) JSON list of numbers.
 inline Tensor from_json(const nlohmann::json& j, ScalarType dtype) {
-  std::vector<int64_t> shape;
-  for (const nlohmann::json* p = &j; p->is_array(); p = &(*p)[0])
-    shape.push_back(static_cast<int64_t>(p->size()));
-  std::vector<double> values;
-  auto walk = [&](auto&& self, const nlohmann::json& x) -> void {
-    if (x.is_array()) {
-      for (const auto& e : x) self(self, e);
-    } else {
-      values.push_back(x.get<double>());
-    }
-  };
-  walk(walk, j);
-  return from_blob(values.data(), shape, kDouble).clone().to(dtype);
+  return testing::tensor_from_nested_json(j, dtype);
 }
 
 /// The values of `tensors`, flattened and concatenated (PyTorch's flat() in the generator).
 inline std::vector<double> flat(const std::vector<Tensor>& tensors) {
   std::vector<double> out;
   for (const Tensor& t : tensors) {
-    Tensor c = t.detach().to(kDouble).contiguous();
-    out.insert(out.end(), c.data_ptr<double>(), c.data_ptr<double>() + c.numel());
+    const std::vector<double> v = testing::values(t);
+    out.insert(out.end(), v.begin(), v.end());
   }
   return out;
 }
 
+/// Expects |got − want| <= atol + rtol·|want| elementwise.
 inline void expect_close(const std::vector<double>& got, const nlohmann::json& want, double rtol,
                          double atol, const std::string& what) {
-  ASSERT_EQ(got.size(), want.size()) << what;
-  for (size_t i = 0; i < got.size(); ++i) {
-    const double w = want[i].get<double>();
-    EXPECT_NEAR(got[i], w, atol + rtol * std::abs(w)) << what << " [" << i << "]";
-  }
+  testing::expect_near_all(got, want.get<std::vector<double>>(), atol, rtol, what);
 }
 
 /// A fixed problem: its parameters and a loss closure, as gen_optim.py builds them.

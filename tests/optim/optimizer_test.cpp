@@ -11,13 +11,13 @@ namespace ember {
 namespace {
 
 using namespace optim_test;
-using testing::HasSubstr;
+using ::testing::HasSubstr;
 
 // ---- trajectories vs PyTorch --------------------------------------------------------------------
 
-class Trajectory : public testing::TestWithParam<int> {};
+class Trajectory : public ::testing::TestWithParam<int> {};
 
-std::string case_name(const testing::TestParamInfo<int>& info) {
+std::string case_name(const ::testing::TestParamInfo<int>& info) {
   const nlohmann::json& c = golden()["optimizers"][info.param];
   std::string name = c["optimizer"].get<std::string>();
   for (const auto& [k, v] : c["options"].items()) name += "_" + k;
@@ -48,7 +48,7 @@ TEST_P(Trajectory, MatchesPyTorch) {
 }
 
 INSTANTIATE_TEST_SUITE_P(PyTorch, Trajectory,
-                         testing::Range(0, static_cast<int>(golden()["optimizers"].size())),
+                         ::testing::Range(0, static_cast<int>(golden()["optimizers"].size())),
                          case_name);
 
 TEST(Optimizer, StepWithClosureReturnsTheLossAndMatchesPlainSteps) {
@@ -266,7 +266,7 @@ TEST(Optimizer, AddParamGroupAndAddParameters) {
   EXPECT_EQ(adam.parameters().size(), 2u);
   EXPECT_EQ(adam.size(), 3u);
   EXPECT_THAT([&] { adam.add_param_group(optim::OptimizerParamGroup({a})); },
-              testing::ThrowsMessage<Error>(HasSubstr("more than one parameter group")));
+              ::testing::ThrowsMessage<Error>(HasSubstr("more than one parameter group")));
 }
 
 TEST(Optimizer, WorksWithModuleParameters) {
@@ -290,51 +290,52 @@ TEST(Optimizer, WorksWithModuleParameters) {
 TEST(OptimizerErrors, NegativeLearningRateNamesTheOptimizer) {
   Tensor w = ones({1}).requires_grad_();
   EXPECT_THAT([&] { optim::SGD(std::vector<Tensor>{w}, optim::SGDOptions(-0.1)); },
-              testing::ThrowsMessage<Error>(HasSubstr("SGD: Invalid learning rate: -0.1")));
+              ::testing::ThrowsMessage<Error>(HasSubstr("SGD: Invalid learning rate: -0.1")));
   EXPECT_THAT([&] { optim::Adam({w}, optim::AdamOptions(-1)); },
-              testing::ThrowsMessage<Error>(HasSubstr("Adam: Invalid learning rate: -1")));
+              ::testing::ThrowsMessage<Error>(HasSubstr("Adam: Invalid learning rate: -1")));
   EXPECT_THAT([&] { optim::AdamW({w}, optim::AdamWOptions(-1)); },
-              testing::ThrowsMessage<Error>(HasSubstr("AdamW: Invalid learning rate")));
+              ::testing::ThrowsMessage<Error>(HasSubstr("AdamW: Invalid learning rate")));
   EXPECT_THAT([&] { optim::RMSprop({w}, optim::RMSpropOptions(-1)); },
-              testing::ThrowsMessage<Error>(HasSubstr("RMSprop: Invalid learning rate")));
+              ::testing::ThrowsMessage<Error>(HasSubstr("RMSprop: Invalid learning rate")));
   EXPECT_THAT([&] { optim::Adagrad({w}, optim::AdagradOptions(-1)); },
-              testing::ThrowsMessage<Error>(HasSubstr("Adagrad: Invalid learning rate")));
+              ::testing::ThrowsMessage<Error>(HasSubstr("Adagrad: Invalid learning rate")));
 }
 
 TEST(OptimizerErrors, EmptyParameterList) {
-  EXPECT_THAT(
-      [] { optim::Adam(std::vector<Tensor>{}); },
-      testing::ThrowsMessage<Error>(testing::StrEq("Adam: optimizer got an empty parameter list")));
+  EXPECT_THAT([] { optim::Adam(std::vector<Tensor>{}); },
+              ::testing::ThrowsMessage<Error>(
+                  ::testing::StrEq("Adam: optimizer got an empty parameter list")));
 }
 
 TEST(OptimizerErrors, BadHyperParameters) {
   Tensor w = ones({1}).requires_grad_();
-  EXPECT_THAT([&] { optim::Adam({w}, optim::AdamOptions().betas(std::make_tuple(1.0, 0.9))); },
-              testing::ThrowsMessage<Error>(HasSubstr("Adam: Invalid beta parameter at index 0")));
+  EXPECT_THAT(
+      [&] { optim::Adam({w}, optim::AdamOptions().betas(std::make_tuple(1.0, 0.9))); },
+      ::testing::ThrowsMessage<Error>(HasSubstr("Adam: Invalid beta parameter at index 0")));
   EXPECT_THAT([&] { optim::SGD({w}, optim::SGDOptions(0.1).nesterov(true)); },
-              testing::ThrowsMessage<Error>(HasSubstr("SGD: Nesterov momentum requires")));
+              ::testing::ThrowsMessage<Error>(HasSubstr("SGD: Nesterov momentum requires")));
   EXPECT_THAT([&] { optim::RMSprop({w}, optim::RMSpropOptions().eps(-1)); },
-              testing::ThrowsMessage<Error>(HasSubstr("RMSprop: Invalid epsilon value")));
+              ::testing::ThrowsMessage<Error>(HasSubstr("RMSprop: Invalid epsilon value")));
 }
 
 TEST(OptimizerErrors, BadParameters) {
   Tensor leaf = ones({2}).requires_grad_();
   Tensor nonleaf = leaf * 2;
   EXPECT_THAT([&] { optim::SGD({nonleaf}, 0.1); },
-              testing::ThrowsMessage<Error>(HasSubstr("SGD: can't optimize a non-leaf Tensor")));
+              ::testing::ThrowsMessage<Error>(HasSubstr("SGD: can't optimize a non-leaf Tensor")));
   EXPECT_THAT([&] { optim::SGD({Tensor()}, 0.1); },
-              testing::ThrowsMessage<Error>(HasSubstr("undefined tensor")));
+              ::testing::ThrowsMessage<Error>(HasSubstr("undefined tensor")));
   EXPECT_THAT([&] { optim::SGD({ones({2}, kLong)}, 0.1); },
-              testing::ThrowsMessage<Error>(HasSubstr("has dtype")));
+              ::testing::ThrowsMessage<Error>(HasSubstr("has dtype")));
   EXPECT_THAT(
       [&] {
         optim::SGD({leaf, leaf}, 0.1);
       },
-      testing::ThrowsMessage<Error>(HasSubstr("more than one parameter group")));
+      ::testing::ThrowsMessage<Error>(HasSubstr("more than one parameter group")));
   std::vector<optim::OptimizerParamGroup> groups;
   groups.emplace_back(std::vector<Tensor>{leaf}, std::make_unique<optim::AdamOptions>());
   EXPECT_THAT([&] { optim::SGD(groups, optim::SGDOptions(0.1)); },
-              testing::ThrowsMessage<Error>(HasSubstr("wrong type")));
+              ::testing::ThrowsMessage<Error>(HasSubstr("wrong type")));
 }
 
 TEST(OptimizerErrors, GradientOfTheWrongShape) {
@@ -342,7 +343,7 @@ TEST(OptimizerErrors, GradientOfTheWrongShape) {
   optim::Adam adam({w});
   w.mutable_grad() = ones({3});
   EXPECT_THAT([&] { adam.step(); },
-              testing::ThrowsMessage<Error>(HasSubstr("Adam: gradient of shape")));
+              ::testing::ThrowsMessage<Error>(HasSubstr("Adam: gradient of shape")));
 }
 
 }  // namespace

@@ -9,7 +9,7 @@ namespace ember {
 namespace {
 
 using namespace optim_test;
-using testing::HasSubstr;
+using ::testing::HasSubstr;
 
 // Two groups with lrs 0.1 and 0.02, as gen_optim.py's sched_seq.
 struct Fixture {
@@ -57,7 +57,7 @@ void expect_sequence(Fixture& f, const std::string& key, Step step) {
                  key + " momentum before step " + std::to_string(i));
     f.opt->step();
     step(i);
-    if (testing::Test::HasFailure()) return;
+    if (::testing::Test::HasFailure()) return;
   }
 }
 
@@ -108,7 +108,7 @@ TEST(OneCycleLR, CosineWithPerGroupMaxLrAndMomentum) {
   Fixture f;
   optim::OneCycleLR s(*f.opt, optim::OneCycleLROptions({1.0, 0.5}, 30));
   expect_scheduler(f, s, "OneCycleLR_cos");
-  EXPECT_THAT([&] { s.step(); }, testing::ThrowsMessage<Error>(HasSubstr(
+  EXPECT_THAT([&] { s.step(); }, ::testing::ThrowsMessage<Error>(HasSubstr(
                                      "OneCycleLR: Tried to step 32 times. The specified number "
                                      "of total steps is 30")));
 }
@@ -138,7 +138,7 @@ TEST(OneCycleLR, OptimizerWithoutMomentumNeedsCycleMomentumOff) {
   Tensor w = zeros({1}).requires_grad_();
   optim::Adagrad adagrad({w});
   EXPECT_THAT([&] { optim::OneCycleLR(adagrad, 0.1, 10); },
-              testing::ThrowsMessage<Error>(HasSubstr("Adagrad has no momentum to cycle")));
+              ::testing::ThrowsMessage<Error>(HasSubstr("Adagrad has no momentum to cycle")));
   optim::OneCycleLR s(adagrad, optim::OneCycleLROptions(0.1, 10).cycle_momentum(false));
   EXPECT_DOUBLE_EQ(s.get_last_lr()[0], 0.1 / 25);
 }
@@ -169,12 +169,12 @@ TEST(ReduceLROnPlateau, Errors) {
   Fixture f;
   using P = optim::ReduceLROnPlateau;
   EXPECT_THAT([&] { P(*f.opt, P::min, 1.0); },
-              testing::ThrowsMessage<Error>(HasSubstr("Factor should be < 1.0")));
+              ::testing::ThrowsMessage<Error>(HasSubstr("Factor should be < 1.0")));
   EXPECT_THAT(
       [&] {
         P(*f.opt, P::min, 0.1, 10, 1e-4, P::rel, 0, {1, 2, 3});
       },
-      testing::ThrowsMessage<Error>(HasSubstr("expected 2 min_lrs, got 3")));
+      ::testing::ThrowsMessage<Error>(HasSubstr("expected 2 min_lrs, got 3")));
 }
 
 TEST(LRScheduler, StateRoundTripResumesTheSchedule) {
@@ -195,14 +195,14 @@ TEST(LRScheduler, StateRoundTripResumesTheSchedule) {
 TEST(LRScheduler, Errors) {
   Fixture f;
   EXPECT_THAT([&] { optim::StepLR(*f.opt, 0); },
-              testing::ThrowsMessage<Error>(HasSubstr("StepLR: step_size must be positive")));
+              ::testing::ThrowsMessage<Error>(HasSubstr("StepLR: step_size must be positive")));
   EXPECT_THAT([&] { optim::LinearLR(*f.opt, 1.5); },
-              testing::ThrowsMessage<Error>(HasSubstr("LinearLR: Starting multiplicative")));
+              ::testing::ThrowsMessage<Error>(HasSubstr("LinearLR: Starting multiplicative")));
   EXPECT_THAT(
       [&] {
         optim::OneCycleLR(*f.opt, optim::OneCycleLROptions({1, 2, 3}, 10));
       },
-      testing::ThrowsMessage<Error>(HasSubstr("expected 2 values for max_lr, got 3")));
+      ::testing::ThrowsMessage<Error>(HasSubstr("expected 2 values for max_lr, got 3")));
 }
 
 }  // namespace

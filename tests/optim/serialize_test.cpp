@@ -1,9 +1,6 @@
 // Saving optimizers and schedulers: ember::save/load round trips resume training exactly.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <unistd.h>
-
-#include <filesystem>
 
 #include "optim/optim_test_util.h"
 
@@ -11,20 +8,8 @@ namespace ember {
 namespace {
 
 using namespace optim_test;
-using testing::HasSubstr;
-namespace fs = std::filesystem;
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    path =
-        fs::temp_directory_path() / ("ember_optim_test_" + std::to_string(::getpid()) + "_" +
-                                     testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string operator/(const std::string& name) const { return (path / name).string(); }
-};
+using ::testing::HasSubstr;
+using testing::TempDir;
 
 void train(optim::Optimizer& opt, Problem& problem, int steps) {
   for (int i = 0; i < steps; ++i) {
@@ -35,7 +20,7 @@ void train(optim::Optimizer& opt, Problem& problem, int steps) {
 }
 
 // Golden cases covering every optimizer and its stateful options.
-class SaveLoad : public testing::TestWithParam<int> {};
+class SaveLoad : public ::testing::TestWithParam<int> {};
 
 TEST_P(SaveLoad, ResumedTrainingEqualsUninterruptedTraining) {
   const nlohmann::json& c = golden()["optimizers"][GetParam()];
@@ -73,7 +58,7 @@ std::vector<int> stateful_cases() {
   return out;
 }
 
-INSTANTIATE_TEST_SUITE_P(AllOptimizers, SaveLoad, testing::ValuesIn(stateful_cases()));
+INSTANTIATE_TEST_SUITE_P(AllOptimizers, SaveLoad, ::testing::ValuesIn(stateful_cases()));
 
 TEST(OptimizerSave, FileLayoutFollowsPyTorchsStateDict) {
   TempDir dir;
@@ -93,8 +78,8 @@ TEST(OptimizerSave, FileLayoutFollowsPyTorchsStateDict) {
   EXPECT_EQ(j["state"], nlohmann::json({{"0", {{"step", 1}}}}));  // b never had a gradient
   std::vector<std::string> names;
   for (const auto& [name, t] : archive.tensors) names.push_back(name);
-  EXPECT_THAT(names, testing::UnorderedElementsAre("state.0.exp_avg", "state.0.exp_avg_sq",
-                                                   "state.0.max_exp_avg_sq"));
+  EXPECT_THAT(names, ::testing::UnorderedElementsAre("state.0.exp_avg", "state.0.exp_avg_sq",
+                                                     "state.0.max_exp_avg_sq"));
 }
 
 TEST(OptimizerSave, LoadRestoresGroupOptions) {
@@ -122,22 +107,22 @@ TEST(OptimizerSave, MismatchesAreReported) {
 
   optim::SGD sgd({a, b}, 0.1);
   EXPECT_THAT([&] { ember::load(sgd, dir / "adam.safetensors"); },
-              testing::ThrowsMessage<Error>(
+              ::testing::ThrowsMessage<Error>(
                   HasSubstr("the file holds the state of a Adam optimizer, not of SGD")));
   Tensor c = ones({2}).requires_grad_();
   optim::Adam one({c});
   EXPECT_THAT([&] { ember::load(one, dir / "adam.safetensors"); },
-              testing::ThrowsMessage<Error>(
+              ::testing::ThrowsMessage<Error>(
                   HasSubstr("parameter group 0 has 2 parameters in the file, 1 here")));
   Tensor d = ones({2}).requires_grad_(), e = ones({4}).requires_grad_();
   optim::Adam shapes({d, e});
   EXPECT_THAT([&] { ember::load(shapes, dir / "adam.safetensors"); },
-              testing::ThrowsMessage<Error>(
+              ::testing::ThrowsMessage<Error>(
                   HasSubstr("state.1.exp_avg has shape [3] but parameter 1 has shape [4]")));
   EXPECT_TRUE(shapes.state().empty());  // nothing was changed
   ember::save(std::vector<Tensor>{ones({1})}, dir / "plain.safetensors");
   EXPECT_THAT([&] { ember::load(shapes, dir / "plain.safetensors"); },
-              testing::ThrowsMessage<Error>(HasSubstr("holds no optimizer state")));
+              ::testing::ThrowsMessage<Error>(HasSubstr("holds no optimizer state")));
 }
 
 TEST(SchedulerSave, RoundTripResumesTheSchedule) {
@@ -163,7 +148,7 @@ TEST(SchedulerSave, RoundTripResumesTheSchedule) {
   }
   optim::StepLR other(sgd2, 3);
   EXPECT_THAT([&] { ember::load(other, dir / "sched.safetensors"); },
-              testing::ThrowsMessage<Error>(HasSubstr("state of a OneCycleLR, not of StepLR")));
+              ::testing::ThrowsMessage<Error>(HasSubstr("state of a OneCycleLR, not of StepLR")));
 }
 
 TEST(SchedulerSave, ReduceLROnPlateauRoundTrip) {

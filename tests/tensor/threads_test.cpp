@@ -4,8 +4,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "autograd/test_util.h"
 #include "kernels/cpu/parallel.h"
+#include "support/support.h"
 
 namespace ember {
 namespace {
