@@ -99,6 +99,7 @@ EMBER_OP(clamp_min, (const Scalar& min), (min), Tensor)
 EMBER_OP(clamp_max, (const Scalar& max), (max), Tensor)
 EMBER_INPLACE(clamp_min_, (const Scalar& min))
 EMBER_INPLACE(clamp_max_, (const Scalar& max))
+EMBER_OP(logit, (std::optional<double> eps = std::nullopt), (eps), Tensor)
 EMBER_OP(remainder, (const Scalar& other), (other), Tensor)
 EMBER_OP(fmod, (const Scalar& other), (other), Tensor)
 

@@ -705,6 +705,8 @@ def cases():
 # In C++, x("a") is input "a" and the expression may give a Tensor, a std::tuple of two Tensors or
 # a std::vector<Tensor>. Add a new op's golden case here (CONTRIBUTING.md).
 TABLE = [
+    ("un.logit", lambda x: torch.logit(x["unit"]), 'logit(x("unit"))'),  # NaN below 0
+    ("un.logit_eps", lambda x: torch.logit(x["pos"] / 3.1, eps=0.2), 'logit(x("pos") / 3.1, 0.2)'),
 ]
 
 
