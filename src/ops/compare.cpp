@@ -59,9 +59,7 @@ using namespace ops;  // NOLINT
   }                                                                                     \
   Tensor fname(const Tensor& a, const Scalar& b) {                                      \
     return compare_scalar(a, b, #fname, [](auto x, auto y) -> bool { return x op y; }); \
-  }                                                                                     \
-  Tensor Tensor::fname(const Tensor& o) const { return ember::fname(*this, o); }        \
-  Tensor Tensor::fname(const Scalar& o) const { return ember::fname(*this, o); }
+  }
 EMBER_COMPARE(eq, ==)
 EMBER_COMPARE(ne, !=)
 EMBER_COMPARE(lt, <)

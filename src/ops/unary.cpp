@@ -1,4 +1,5 @@
-// Unary math (exp, log, tanh, sigmoid, relu, clamp, ...) and their backward formulas.
+// Unary math (exp, log, tanh, sigmoid, relu, clamp, logit, ...) and their backward formulas.
+#include <limits>
 #include <type_traits>
 
 #include "ops/inplace.h"
@@ -182,6 +183,30 @@ struct Clamp {
   }
 };
 
+// log(x / (1 - x)), x first clamped to [eps, 1 - eps] when eps is given (torch.logit).
+struct Logit {
+  static constexpr const char* name = "LogitBackward0";
+  std::optional<double> eps;
+  SavedTensor a;
+  Tensor forward(const Tensor& x) {
+    a = x;
+    const bool clamp = eps.has_value();
+    const double lo = clamp ? *eps : 0, hi = clamp ? 1 - *eps : 1;
+    return map_float(x, "logit", [=](auto v) -> decltype(v) {
+      using T = decltype(v);
+      if (clamp) v = v < T(lo) ? T(lo) : v > T(hi) ? T(hi) : v;  // NaN stays NaN
+      return std::log(v / (1 - v));
+    });
+  }
+  variable_list backward(const Tensor& g, const Node&) {
+    Tensor x = a.unpack();
+    Tensor dx = g / (x * (1 - x));
+    // As PyTorch's logit_backward: zero where the clamp held x, NaN outside [0, 1] without eps.
+    if (eps) return {where((x < *eps) | (x > 1 - *eps), 0, dx)};
+    return {where((x < 0) | (x > 1), std::numeric_limits<double>::quiet_NaN(), dx)};
+  }
+};
+
 }  // namespace
 }  // namespace ops
 
@@ -222,6 +247,7 @@ Tensor clamp(const Tensor& x, std::optional<Scalar> min, std::optional<Scalar> m
 }
 Tensor clamp_min(const Tensor& x, const Scalar& min) { return clamp(x, min, std::nullopt); }
 Tensor clamp_max(const Tensor& x, const Scalar& max) { return clamp(x, std::nullopt, max); }
+Tensor logit(const Tensor& x, std::optional<double> eps) { return apply(Logit{eps, {}}, x); }
 namespace {
 // x mod d for an integer tensor and an integer d, staying integer (PyTorch's type promotion):
 // C++'s truncated remainder (fmod's sign rule), or floored to d's sign (remainder's).

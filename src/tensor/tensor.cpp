@@ -1,4 +1,5 @@
-// Tensor methods: geometry, conversion, copies and fills, and the thin forwards to ember/ops.h.
+// Tensor methods: geometry, conversion, copies and fills, and the op methods that are not plain
+// forwards to a free function (the op table, ember/ops_table.h, defines those in tensor.h).
 #include "ember/tensor/tensor.h"
 
 #include <algorithm>
@@ -50,8 +51,6 @@ Tensor Tensor::to(const Tensor& other, bool non_blocking, bool copy) const {
 Tensor Tensor::cuda() const {
   EMBER_ERROR("cuda: CUDA is not available (ember was built for CPU only)");
 }
-Tensor Tensor::clone() const { return ember::clone(*this); }
-Tensor Tensor::contiguous() const { return ember::contiguous(*this); }
 
 Tensor& Tensor::copy_(const Tensor& src, bool) {
   EMBER_CHECK(defined() && src.defined(), "copy_: undefined tensor");
@@ -104,14 +103,19 @@ Tensor& Tensor::zero_() {
   return fill_(0);
 }
 
-// ---- shape-op forwards ------------------------------------------------------------------------
-Tensor Tensor::view(IntArrayRef s) const { return ember::view(*this, s); }
-Tensor Tensor::reshape(IntArrayRef s) const { return ember::reshape(*this, s); }
-Tensor Tensor::flatten(int64_t a, int64_t b) const { return ember::flatten(*this, a, b); }
-Tensor Tensor::unflatten(int64_t d, IntArrayRef s) const { return ember::unflatten(*this, d, s); }
-Tensor Tensor::squeeze() const { return ember::squeeze(*this); }
-Tensor Tensor::squeeze(int64_t d) const { return ember::squeeze(*this, d); }
-Tensor Tensor::unsqueeze(int64_t d) const { return ember::unsqueeze(*this, d); }
+// ---- methods that are not plain forwards (the op table, ops_table.h, defines those) ---------
+Tensor Tensor::where(const Tensor& c, const Tensor& o) const { return ember::where(c, *this, o); }
+Tensor Tensor::expand(IntArrayRef s, bool) const { return ember::expand(*this, s); }
+Tensor Tensor::slice(int64_t d, std::optional<int64_t> s, std::optional<int64_t> e,
+                     int64_t step) const {
+  return ember::slice(*this, d, s, e, step);
+}
+std::vector<Tensor> Tensor::split_with_sizes(IntArrayRef s, int64_t d) const {
+  return ember::split(*this, s, d);
+}
+Tensor Tensor::operator[](const Tensor& idx) const { return this->index({idx}); }
+
+// ---- in-place shape ops: new geometry, same storage --------------------------------------------
 Tensor& Tensor::squeeze_() {
   Tensor r = ember::squeeze(detach());
   impl()->set_geometry(r.sizes(), r.strides(), r.storage_offset());
@@ -132,177 +136,8 @@ Tensor& Tensor::transpose_(int64_t a, int64_t b) {
   impl()->set_geometry(r.sizes(), r.strides(), r.storage_offset());
   return *this;
 }
-Tensor Tensor::permute(IntArrayRef d) const { return ember::permute(*this, d); }
-Tensor Tensor::transpose(int64_t a, int64_t b) const { return ember::transpose(*this, a, b); }
-Tensor Tensor::expand(IntArrayRef s, bool) const { return ember::expand(*this, s); }
-Tensor Tensor::repeat(IntArrayRef r) const { return ember::repeat(*this, r); }
-Tensor Tensor::as_strided(IntArrayRef s, IntArrayRef st, std::optional<int64_t> o) const {
-  return ember::as_strided(*this, s, st, o);
-}
-Tensor Tensor::narrow(int64_t d, int64_t s, int64_t l) const {
-  return ember::narrow(*this, d, s, l);
-}
-Tensor Tensor::slice(int64_t d, std::optional<int64_t> s, std::optional<int64_t> e,
-                     int64_t step) const {
-  return ember::slice(*this, d, s, e, step);
-}
-Tensor Tensor::select(int64_t d, int64_t i) const { return ember::select(*this, d, i); }
-std::vector<Tensor> Tensor::split(int64_t s, int64_t d) const { return ember::split(*this, s, d); }
-std::vector<Tensor> Tensor::split(IntArrayRef s, int64_t d) const {
-  return ember::split(*this, s, d);
-}
-std::vector<Tensor> Tensor::split_with_sizes(IntArrayRef s, int64_t d) const {
-  return ember::split(*this, s, d);
-}
-std::vector<Tensor> Tensor::chunk(int64_t c, int64_t d) const { return ember::chunk(*this, c, d); }
-std::vector<Tensor> Tensor::unbind(int64_t d) const { return ember::unbind(*this, d); }
-Tensor Tensor::flip(IntArrayRef d) const { return ember::flip(*this, d); }
-Tensor Tensor::t() const { return ember::t(*this); }
-Tensor Tensor::diag(int64_t k) const { return ember::diag(*this, k); }
-Tensor Tensor::tril(int64_t k) const { return ember::tril(*this, k); }
-Tensor Tensor::triu(int64_t k) const { return ember::triu(*this, k); }
 
-// ---- pointwise forwards -----------------------------------------------------------------------
-Tensor Tensor::add(const Tensor& o, const Scalar& a) const { return ember::add(*this, o, a); }
-Tensor Tensor::add(const Scalar& o, const Scalar& a) const { return ember::add(*this, o, a); }
-Tensor Tensor::sub(const Tensor& o, const Scalar& a) const { return ember::sub(*this, o, a); }
-Tensor Tensor::sub(const Scalar& o, const Scalar& a) const { return ember::sub(*this, o, a); }
-Tensor Tensor::mul(const Tensor& o) const { return ember::mul(*this, o); }
-Tensor Tensor::mul(const Scalar& o) const { return ember::mul(*this, o); }
-Tensor Tensor::div(const Tensor& o) const { return ember::div(*this, o); }
-Tensor Tensor::div(const Scalar& o) const { return ember::div(*this, o); }
-Tensor Tensor::addcmul(const Tensor& a, const Tensor& b, const Scalar& v) const {
-  return ember::addcmul(*this, a, b, v);
-}
-Tensor Tensor::addcdiv(const Tensor& a, const Tensor& b, const Scalar& v) const {
-  return ember::addcdiv(*this, a, b, v);
-}
-Tensor Tensor::lerp(const Tensor& e, const Scalar& w) const { return ember::lerp(*this, e, w); }
-Tensor Tensor::pow(const Scalar& e) const { return ember::pow(*this, e); }
-Tensor Tensor::pow(const Tensor& e) const { return ember::pow(*this, e); }
-Tensor Tensor::neg() const { return ember::neg(*this); }
-Tensor Tensor::abs() const { return ember::abs(*this); }
-Tensor Tensor::exp() const { return ember::exp(*this); }
-Tensor Tensor::log() const { return ember::log(*this); }
-Tensor Tensor::log1p() const { return ember::log1p(*this); }
-Tensor Tensor::log2() const { return ember::log2(*this); }
-Tensor Tensor::log10() const { return ember::log10(*this); }
-Tensor Tensor::expm1() const { return ember::expm1(*this); }
-Tensor Tensor::sqrt() const { return ember::sqrt(*this); }
-Tensor Tensor::rsqrt() const { return ember::rsqrt(*this); }
-Tensor Tensor::square() const { return ember::square(*this); }
-Tensor Tensor::reciprocal() const { return ember::reciprocal(*this); }
-Tensor Tensor::sin() const { return ember::sin(*this); }
-Tensor Tensor::cos() const { return ember::cos(*this); }
-Tensor Tensor::tan() const { return ember::tan(*this); }
-Tensor Tensor::asin() const { return ember::asin(*this); }
-Tensor Tensor::acos() const { return ember::acos(*this); }
-Tensor Tensor::atan() const { return ember::atan(*this); }
-Tensor Tensor::sinh() const { return ember::sinh(*this); }
-Tensor Tensor::cosh() const { return ember::cosh(*this); }
-Tensor Tensor::tanh() const { return ember::tanh(*this); }
-Tensor Tensor::sigmoid() const { return ember::sigmoid(*this); }
-Tensor Tensor::relu() const { return ember::relu(*this); }
-Tensor Tensor::erf() const { return ember::erf(*this); }
-Tensor Tensor::sign() const { return ember::sign(*this); }
-Tensor Tensor::floor() const { return ember::floor(*this); }
-Tensor Tensor::ceil() const { return ember::ceil(*this); }
-Tensor Tensor::round() const { return ember::round(*this); }
-Tensor Tensor::trunc() const { return ember::trunc(*this); }
-Tensor Tensor::frac() const { return ember::frac(*this); }
-Tensor Tensor::clamp(std::optional<Scalar> lo, std::optional<Scalar> hi) const {
-  return ember::clamp(*this, lo, hi);
-}
-Tensor Tensor::clamp_min(const Scalar& m) const { return ember::clamp_min(*this, m); }
-Tensor Tensor::clamp_max(const Scalar& m) const { return ember::clamp_max(*this, m); }
-Tensor Tensor::maximum(const Tensor& o) const { return ember::maximum(*this, o); }
-Tensor Tensor::minimum(const Tensor& o) const { return ember::minimum(*this, o); }
-Tensor Tensor::remainder(const Scalar& o) const { return ember::remainder(*this, o); }
-Tensor Tensor::fmod(const Scalar& o) const { return ember::fmod(*this, o); }
-Tensor Tensor::where(const Tensor& c, const Tensor& o) const { return ember::where(c, *this, o); }
-Tensor Tensor::masked_fill(const Tensor& m, const Scalar& v) const {
-  return ember::masked_fill(*this, m, v);
-}
-Tensor Tensor::logical_not() const { return ember::logical_not(*this); }
-Tensor Tensor::logical_and(const Tensor& o) const { return ember::logical_and(*this, o); }
-Tensor Tensor::logical_or(const Tensor& o) const { return ember::logical_or(*this, o); }
-Tensor Tensor::logical_xor(const Tensor& o) const { return ember::logical_xor(*this, o); }
-Tensor Tensor::isnan() const { return ember::isnan(*this); }
-Tensor Tensor::isinf() const { return ember::isinf(*this); }
-Tensor Tensor::isfinite() const { return ember::isfinite(*this); }
-bool Tensor::equal(const Tensor& o) const { return ember::equal(*this, o); }
-bool Tensor::allclose(const Tensor& o, double r, double a, bool n) const {
-  return ember::allclose(*this, o, r, a, n);
-}
-Tensor Tensor::isclose(const Tensor& o, double r, double a, bool n) const {
-  return ember::isclose(*this, o, r, a, n);
-}
-
-// ---- reductions and linear algebra forwards ---------------------------------------------------
-Tensor Tensor::sum(std::optional<ScalarType> t) const { return ember::sum(*this, t); }
-Tensor Tensor::sum(IntArrayRef d, bool k, std::optional<ScalarType> t) const {
-  return ember::sum(*this, d, k, t);
-}
-Tensor Tensor::mean(std::optional<ScalarType> t) const { return ember::mean(*this, t); }
-Tensor Tensor::mean(IntArrayRef d, bool k, std::optional<ScalarType> t) const {
-  return ember::mean(*this, d, k, t);
-}
-Tensor Tensor::prod(std::optional<ScalarType> t) const { return ember::prod(*this, t); }
-Tensor Tensor::prod(int64_t d, bool k, std::optional<ScalarType> t) const {
-  return ember::prod(*this, d, k, t);
-}
-Tensor Tensor::max() const { return ember::max(*this); }
-std::tuple<Tensor, Tensor> Tensor::max(int64_t d, bool k) const { return ember::max(*this, d, k); }
-Tensor Tensor::min() const { return ember::min(*this); }
-std::tuple<Tensor, Tensor> Tensor::min(int64_t d, bool k) const { return ember::min(*this, d, k); }
-Tensor Tensor::amax(IntArrayRef d, bool k) const { return ember::amax(*this, d, k); }
-Tensor Tensor::amin(IntArrayRef d, bool k) const { return ember::amin(*this, d, k); }
-Tensor Tensor::argmax(std::optional<int64_t> d, bool k) const { return ember::argmax(*this, d, k); }
-Tensor Tensor::argmin(std::optional<int64_t> d, bool k) const { return ember::argmin(*this, d, k); }
-Tensor Tensor::norm(const Scalar& p) const { return ember::norm(*this, p); }
-Tensor Tensor::norm(const Scalar& p, IntArrayRef d, bool k) const {
-  return ember::norm(*this, p, d, k);
-}
-Tensor Tensor::var(bool u) const { return ember::var(*this, u); }
-Tensor Tensor::var(IntArrayRef d, bool u, bool k) const { return ember::var(*this, d, u, k); }
-Tensor Tensor::std(bool u) const { return ember::std(*this, u); }
-Tensor Tensor::std(IntArrayRef d, bool u, bool k) const { return ember::std(*this, d, u, k); }
-Tensor Tensor::all() const { return ember::all(*this); }
-Tensor Tensor::all(int64_t d, bool k) const { return ember::all(*this, d, k); }
-Tensor Tensor::any() const { return ember::any(*this); }
-Tensor Tensor::any(int64_t d, bool k) const { return ember::any(*this, d, k); }
-Tensor Tensor::logsumexp(IntArrayRef d, bool k) const { return ember::logsumexp(*this, d, k); }
-Tensor Tensor::cumsum(int64_t d, std::optional<ScalarType> t) const {
-  return ember::cumsum(*this, d, t);
-}
-Tensor Tensor::softmax(int64_t d, std::optional<ScalarType> t) const {
-  return ember::softmax(*this, d, t);
-}
-Tensor Tensor::log_softmax(int64_t d, std::optional<ScalarType> t) const {
-  return ember::log_softmax(*this, d, t);
-}
-Tensor Tensor::mm(const Tensor& o) const { return ember::mm(*this, o); }
-Tensor Tensor::bmm(const Tensor& o) const { return ember::bmm(*this, o); }
-Tensor Tensor::matmul(const Tensor& o) const { return ember::matmul(*this, o); }
-Tensor Tensor::mv(const Tensor& v) const { return ember::mv(*this, v); }
-Tensor Tensor::dot(const Tensor& o) const { return ember::dot(*this, o); }
-Tensor Tensor::outer(const Tensor& o) const { return ember::outer(*this, o); }
-Tensor Tensor::addmm(const Tensor& a, const Tensor& b, const Scalar& beta,
-                     const Scalar& alpha) const {
-  return ember::addmm(*this, a, b, beta, alpha);
-}
-
-// ---- indexing forwards ------------------------------------------------------------------------
-Tensor Tensor::index_select(int64_t d, const Tensor& i) const {
-  return ember::index_select(*this, d, i);
-}
-Tensor Tensor::gather(int64_t d, const Tensor& i) const { return ember::gather(*this, d, i); }
-Tensor Tensor::scatter(int64_t d, const Tensor& i, const Tensor& s) const {
-  return ember::scatter(*this, d, i, s);
-}
-Tensor Tensor::scatter(int64_t d, const Tensor& i, const Scalar& v) const {
-  return ember::scatter(*this, d, i, v);
-}
+// ---- in-place scatter ---------------------------------------------------------------------------
 Tensor& Tensor::scatter_(int64_t d, const Tensor& i, const Tensor& s) {
   return inplace(
       *this, s.requires_grad(), "scatter_",
@@ -314,26 +149,11 @@ Tensor& Tensor::scatter_(int64_t d, const Tensor& i, const Scalar& v) {
       *this, false, "scatter_", [&](const Tensor& x) { return ember::scatter(x, d, i, v); },
       [&] { rebase_history(*this, ember::scatter(*this, d, i, v)); });
 }
-Tensor Tensor::scatter_add(int64_t d, const Tensor& i, const Tensor& s) const {
-  return ember::scatter_add(*this, d, i, s);
-}
 Tensor& Tensor::scatter_add_(int64_t d, const Tensor& i, const Tensor& s) {
   return inplace(
       *this, s.requires_grad(), "scatter_add_",
       [&](const Tensor& x) { return ember::scatter_add(x, d, i, s); },
       [&] { rebase_history(*this, ember::scatter_add(*this, d, i, s)); });
-}
-Tensor Tensor::index_add(int64_t d, const Tensor& i, const Tensor& s) const {
-  return ember::index_add(*this, d, i, s);
-}
-Tensor Tensor::masked_select(const Tensor& m) const { return ember::masked_select(*this, m); }
-Tensor Tensor::nonzero() const { return ember::nonzero(*this); }
-Tensor Tensor::operator[](const Tensor& idx) const { return this->index({idx}); }
-std::tuple<Tensor, Tensor> Tensor::sort(int64_t d, bool desc) const {
-  return ember::sort(*this, d, desc);
-}
-std::tuple<Tensor, Tensor> Tensor::topk(int64_t k, int64_t d, bool l, bool s) const {
-  return ember::topk(*this, k, d, l, s);
 }
 
 }  // namespace ember

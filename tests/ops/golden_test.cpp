@@ -102,8 +102,8 @@ namespace {
 TEST(GoldenFixture, IsGeneratedAndEveryCaseHasATest) {
   EXPECT_THAT(ops_golden()["@generated"].get<std::string>(), ::testing::HasSubstr("gen_ops.py"));
   std::set<std::string> tested;
-  for (const auto* table :
-       {&pointwise_cases(), &reduce_linalg_cases(), &shape_index_cases(), &layout_cases()})
+  for (const auto* table : {&pointwise_cases(), &reduce_linalg_cases(), &shape_index_cases(),
+                            &layout_cases(), &table_cases()})
     for (const GoldenCase& c : *table) EXPECT_TRUE(tested.insert(c.name).second) << c.name;
   for (const auto& [name, _] : ops_golden()["cases"].items())
     EXPECT_TRUE(tested.count(name)) << name << " in ops.json has no C++ case";

@@ -130,6 +130,8 @@ std::vector<OpCase> pointwise_cases() {
       one("clamp_min", {{3, 4}}, [](V x) { return clamp_min(x[0], 0.1); }),
       one("clamp_max", {{3, 4}}, [](V x) { return clamp(x[0], std::nullopt, -0.1); }),
       one("clamp_max_fn", {{3, 4}}, [](V x) { return clamp_max(x[0], 0.2); }),
+      two(
+          "logit", {{3, 4}}, [](V x) { return logit(x[0] * 0.4 + 0.5, 0.25); }, kUnit),
       two("maximum", {{3, 4}, {3, 4}}, [](V x) { return maximum(x[0], x[1]); }),
       one("maximum_bcast", {{3, 4}, {4}}, [](V x) { return maximum(x[0], x[1]); }),
       one("minimum_bcast", {{3, 1}, {3, 4}}, [](V x) { return minimum(x[0], x[1]); }),

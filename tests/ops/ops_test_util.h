@@ -27,6 +27,8 @@ class GoldenInputs {
 
 using Outs = std::vector<Tensor>;
 inline Outs outs(std::tuple<Tensor, Tensor> t) { return {std::get<0>(t), std::get<1>(t)}; }
+inline Outs outs(Tensor t) { return {std::move(t)}; }
+inline Outs outs(std::vector<Tensor> t) { return t; }
 
 /// One fixture case: its name in ops.json and the ember expression computing it.
 struct GoldenCase {
@@ -39,6 +41,8 @@ const std::vector<GoldenCase>& pointwise_cases();
 const std::vector<GoldenCase>& reduce_linalg_cases();
 const std::vector<GoldenCase>& shape_index_cases();
 const std::vector<GoldenCase>& layout_cases();
+/// The cases of gen_ops.py's TABLE (golden/cases.inc, written by gen_ops.py).
+const std::vector<GoldenCase>& table_cases();
 
 /// gtest prints a case by its name.
 inline void PrintTo(const GoldenCase& c, std::ostream* os) { *os << c.name; }

@@ -1,5 +1,6 @@
-// Tensor: the handle users hold. Cheap to copy (one ref count), views share storage. Methods
-// forward to the free functions in ember/ops.h, where each op is documented once.
+// Tensor: the handle users hold. Cheap to copy (one ref count), views share storage. The op
+// methods (x.add(y), x.sum(1)) come from the op table, ember/ops_table.h, which also declares
+// their free functions (ember::add); the other ops are declared in ember/ops.h.
 #pragma once
 
 #include <functional>
@@ -26,6 +27,18 @@ class TensorIndex;
 }
 template <class T, size_t N>
 class TensorAccessor;
+class Tensor;
+
+// The op table (ember/ops_table.h) declares each op's free function here, before the class, so
+// that the methods it defines inside the class can forward to them. A row's parameter list gets
+// `const Tensor& self` in front (EMBER_OP_SELF_) and its argument list `*this` (EMBER_OP_THIS_).
+#define EMBER_OP_SELF_(...) (const Tensor& self __VA_OPT__(, ) __VA_ARGS__)
+#define EMBER_OP_THIS_(...) (*this __VA_OPT__(, ) __VA_ARGS__)
+#define EMBER_OP(name, params, args, ...) __VA_ARGS__ name EMBER_OP_SELF_ params;
+#define EMBER_INPLACE(name, params)
+#include "ember/ops_table.h"
+#undef EMBER_OP
+#undef EMBER_INPLACE
 
 class Tensor {
  public:
@@ -125,8 +138,6 @@ class Tensor {
   Tensor cpu() const { return to(Device(kCPU)); }
   Tensor cuda() const;
   Tensor toType(ScalarType t) const { return to(t); }
-  Tensor clone() const;
-  Tensor contiguous() const;
   Tensor& copy_(const Tensor& src, bool non_blocking = false);
   Tensor& fill_(const Scalar& v);
   Tensor& fill_(const Tensor& v);
@@ -136,198 +147,24 @@ class Tensor {
   Tensor& bernoulli_(double p = 0.5);
   Tensor& random_(int64_t from, int64_t to);
 
-  // ---- pointwise -----------------------------------------------------------------------------
-  Tensor add(const Tensor& o, const Scalar& alpha = 1) const;
-  Tensor add(const Scalar& o, const Scalar& alpha = 1) const;
-  Tensor sub(const Tensor& o, const Scalar& alpha = 1) const;
-  Tensor sub(const Scalar& o, const Scalar& alpha = 1) const;
-  Tensor mul(const Tensor& o) const;
-  Tensor mul(const Scalar& o) const;
-  Tensor div(const Tensor& o) const;
-  Tensor div(const Scalar& o) const;
-  Tensor& add_(const Tensor& o, const Scalar& alpha = 1);
-  Tensor& add_(const Scalar& o, const Scalar& alpha = 1);
-  Tensor& sub_(const Tensor& o, const Scalar& alpha = 1);
-  Tensor& sub_(const Scalar& o, const Scalar& alpha = 1);
-  Tensor& mul_(const Tensor& o);
-  Tensor& mul_(const Scalar& o);
-  Tensor& div_(const Tensor& o);
-  Tensor& div_(const Scalar& o);
-  Tensor addcmul(const Tensor& t1, const Tensor& t2, const Scalar& value = 1) const;
-  Tensor addcdiv(const Tensor& t1, const Tensor& t2, const Scalar& value = 1) const;
-  Tensor& addcmul_(const Tensor& t1, const Tensor& t2, const Scalar& value = 1);
-  Tensor& addcdiv_(const Tensor& t1, const Tensor& t2, const Scalar& value = 1);
-  Tensor lerp(const Tensor& end, const Scalar& weight) const;
-  Tensor& lerp_(const Tensor& end, const Scalar& weight);
-  Tensor pow(const Scalar& e) const;
-  Tensor pow(const Tensor& e) const;
-  Tensor& pow_(const Scalar& e);
-  Tensor neg() const;
-  Tensor& neg_();
-  Tensor abs() const;
-  Tensor& abs_();
-  Tensor exp() const;
-  Tensor& exp_();
-  Tensor log() const;
-  Tensor& log_();
-  Tensor log1p() const;
-  Tensor log2() const;
-  Tensor log10() const;
-  Tensor expm1() const;
-  Tensor sqrt() const;
-  Tensor& sqrt_();
-  Tensor rsqrt() const;
-  Tensor square() const;
-  Tensor reciprocal() const;
-  Tensor sin() const;
-  Tensor cos() const;
-  Tensor tan() const;
-  Tensor asin() const;
-  Tensor acos() const;
-  Tensor atan() const;
-  Tensor sinh() const;
-  Tensor cosh() const;
-  Tensor tanh() const;
-  Tensor& tanh_();
-  Tensor sigmoid() const;
-  Tensor& sigmoid_();
-  Tensor relu() const;
-  Tensor& relu_();
-  Tensor erf() const;
-  Tensor sign() const;
-  Tensor floor() const;
-  Tensor ceil() const;
-  Tensor round() const;
-  Tensor trunc() const;
-  Tensor frac() const;
-  Tensor clamp(std::optional<Scalar> min, std::optional<Scalar> max = std::nullopt) const;
-  Tensor& clamp_(std::optional<Scalar> min, std::optional<Scalar> max = std::nullopt);
-  Tensor clamp_min(const Scalar& min) const;
-  Tensor clamp_max(const Scalar& max) const;
-  Tensor& clamp_min_(const Scalar& min);
-  Tensor& clamp_max_(const Scalar& max);
-  Tensor maximum(const Tensor& o) const;
-  Tensor minimum(const Tensor& o) const;
-  Tensor remainder(const Scalar& o) const;
-  Tensor fmod(const Scalar& o) const;
+  // ---- ops: the methods of the op table (ember/ops_table.h) -----------------------------------
+#define EMBER_OP(name, params, args, ...) \
+  __VA_ARGS__ name params const { return ::ember::name EMBER_OP_THIS_ args; }
+#define EMBER_INPLACE(name, params) Tensor& name params;
+#include "ember/ops_table.h"
+#undef EMBER_OP
+#undef EMBER_INPLACE
+
+  // ---- ops whose method is not a plain forward ----------------------------------------------
+  /// where(condition, *this, other)
   Tensor where(const Tensor& condition, const Tensor& other) const;
-  Tensor masked_fill(const Tensor& mask, const Scalar& v) const;
-  Tensor& masked_fill_(const Tensor& mask, const Scalar& v);
-
-  // comparisons and logic (results are kBool)
-  Tensor eq(const Tensor& o) const;
-  Tensor eq(const Scalar& o) const;
-  Tensor ne(const Tensor& o) const;
-  Tensor ne(const Scalar& o) const;
-  Tensor lt(const Tensor& o) const;
-  Tensor lt(const Scalar& o) const;
-  Tensor le(const Tensor& o) const;
-  Tensor le(const Scalar& o) const;
-  Tensor gt(const Tensor& o) const;
-  Tensor gt(const Scalar& o) const;
-  Tensor ge(const Tensor& o) const;
-  Tensor ge(const Scalar& o) const;
-  Tensor logical_not() const;
-  Tensor logical_and(const Tensor& o) const;
-  Tensor logical_or(const Tensor& o) const;
-  Tensor logical_xor(const Tensor& o) const;
-  Tensor isnan() const;
-  Tensor isinf() const;
-  Tensor isfinite() const;
-  bool equal(const Tensor& o) const;
-  bool allclose(const Tensor& o, double rtol = 1e-5, double atol = 1e-8,
-                bool equal_nan = false) const;
-  Tensor isclose(const Tensor& o, double rtol = 1e-5, double atol = 1e-8,
-                 bool equal_nan = false) const;
-
-  // ---- reductions ----------------------------------------------------------------------------
-  Tensor sum(std::optional<ScalarType> dtype = std::nullopt) const;
-  Tensor sum(IntArrayRef dim, bool keepdim = false,
-             std::optional<ScalarType> dtype = std::nullopt) const;
-  Tensor mean(std::optional<ScalarType> dtype = std::nullopt) const;
-  Tensor mean(IntArrayRef dim, bool keepdim = false,
-              std::optional<ScalarType> dtype = std::nullopt) const;
-  Tensor prod(std::optional<ScalarType> dtype = std::nullopt) const;
-  Tensor prod(int64_t dim, bool keepdim = false,
-              std::optional<ScalarType> dtype = std::nullopt) const;
-  Tensor max() const;
-  std::tuple<Tensor, Tensor> max(int64_t dim, bool keepdim = false) const;
-  Tensor max(const Tensor& o) const { return maximum(o); }
-  Tensor min() const;
-  std::tuple<Tensor, Tensor> min(int64_t dim, bool keepdim = false) const;
-  Tensor min(const Tensor& o) const { return minimum(o); }
-  Tensor amax(IntArrayRef dim = {}, bool keepdim = false) const;
-  Tensor amin(IntArrayRef dim = {}, bool keepdim = false) const;
-  Tensor argmax(std::optional<int64_t> dim = std::nullopt, bool keepdim = false) const;
-  Tensor argmin(std::optional<int64_t> dim = std::nullopt, bool keepdim = false) const;
-  Tensor norm(const Scalar& p = 2) const;
-  Tensor norm(const Scalar& p, IntArrayRef dim, bool keepdim = false) const;
-  Tensor var(bool unbiased = true) const;
-  Tensor var(IntArrayRef dim, bool unbiased = true, bool keepdim = false) const;
-  Tensor std(bool unbiased = true) const;
-  Tensor std(IntArrayRef dim, bool unbiased = true, bool keepdim = false) const;
-  Tensor all() const;
-  Tensor all(int64_t dim, bool keepdim = false) const;
-  Tensor any() const;
-  Tensor any(int64_t dim, bool keepdim = false) const;
-  Tensor logsumexp(IntArrayRef dim, bool keepdim = false) const;
-  Tensor cumsum(int64_t dim, std::optional<ScalarType> dtype = std::nullopt) const;
-  Tensor softmax(int64_t dim, std::optional<ScalarType> dtype = std::nullopt) const;
-  Tensor log_softmax(int64_t dim, std::optional<ScalarType> dtype = std::nullopt) const;
-
-  // ---- linear algebra ------------------------------------------------------------------------
-  Tensor mm(const Tensor& o) const;
-  Tensor bmm(const Tensor& o) const;
-  Tensor matmul(const Tensor& o) const;
-  Tensor mv(const Tensor& v) const;
-  Tensor dot(const Tensor& o) const;
-  Tensor outer(const Tensor& o) const;
-  Tensor addmm(const Tensor& m1, const Tensor& m2, const Scalar& beta = 1,
-               const Scalar& alpha = 1) const;
-  Tensor t() const;
-
-  // ---- shape and indexing --------------------------------------------------------------------
-  Tensor view(IntArrayRef size) const;
   Tensor view_as(const Tensor& o) const { return view(o.sizes()); }
-  Tensor reshape(IntArrayRef size) const;
   Tensor reshape_as(const Tensor& o) const { return reshape(o.sizes()); }
-  Tensor flatten(int64_t start_dim = 0, int64_t end_dim = -1) const;
-  Tensor unflatten(int64_t dim, IntArrayRef sizes) const;
-  Tensor squeeze() const;
-  Tensor squeeze(int64_t dim) const;
-  Tensor unsqueeze(int64_t dim) const;
-  Tensor& squeeze_();
-  Tensor& squeeze_(int64_t dim);
-  Tensor& unsqueeze_(int64_t dim);
-  Tensor permute(IntArrayRef dims) const;
-  Tensor transpose(int64_t d0, int64_t d1) const;
-  Tensor& transpose_(int64_t d0, int64_t d1);
   Tensor expand(IntArrayRef size, bool implicit = false) const;
   Tensor expand_as(const Tensor& o) const { return expand(o.sizes()); }
-  Tensor repeat(IntArrayRef repeats) const;
-  Tensor as_strided(IntArrayRef size, IntArrayRef stride,
-                    std::optional<int64_t> offset = std::nullopt) const;
-  Tensor narrow(int64_t dim, int64_t start, int64_t length) const;
   Tensor slice(int64_t dim = 0, std::optional<int64_t> start = std::nullopt,
                std::optional<int64_t> end = std::nullopt, int64_t step = 1) const;
-  Tensor select(int64_t dim, int64_t index) const;
-  std::vector<Tensor> split(int64_t split_size, int64_t dim = 0) const;
-  std::vector<Tensor> split(IntArrayRef split_sizes, int64_t dim = 0) const;
   std::vector<Tensor> split_with_sizes(IntArrayRef split_sizes, int64_t dim = 0) const;
-  std::vector<Tensor> chunk(int64_t chunks, int64_t dim = 0) const;
-  std::vector<Tensor> unbind(int64_t dim = 0) const;
-  Tensor flip(IntArrayRef dims) const;
-  Tensor index_select(int64_t dim, const Tensor& index) const;
-  Tensor gather(int64_t dim, const Tensor& index) const;
-  Tensor scatter(int64_t dim, const Tensor& index, const Tensor& src) const;
-  Tensor scatter(int64_t dim, const Tensor& index, const Scalar& value) const;
-  Tensor& scatter_(int64_t dim, const Tensor& index, const Tensor& src);
-  Tensor& scatter_(int64_t dim, const Tensor& index, const Scalar& value);
-  Tensor scatter_add(int64_t dim, const Tensor& index, const Tensor& src) const;
-  Tensor& scatter_add_(int64_t dim, const Tensor& index, const Tensor& src);
-  Tensor index_add(int64_t dim, const Tensor& index, const Tensor& src) const;
-  Tensor masked_select(const Tensor& mask) const;
-  Tensor nonzero() const;
   Tensor index(ArrayRef<indexing::TensorIndex> indices) const;
   Tensor index(std::initializer_list<indexing::TensorIndex> indices) const;
   Tensor& index_put_(ArrayRef<indexing::TensorIndex> indices, const Tensor& v);
@@ -336,12 +173,6 @@ class Tensor {
   Tensor& index_put_(std::initializer_list<indexing::TensorIndex> indices, const Scalar& v);
   Tensor operator[](int64_t i) const { return select(0, i); }
   Tensor operator[](const Tensor& index) const;
-  Tensor diag(int64_t diagonal = 0) const;
-  Tensor tril(int64_t diagonal = 0) const;
-  Tensor triu(int64_t diagonal = 0) const;
-  std::tuple<Tensor, Tensor> sort(int64_t dim = -1, bool descending = false) const;
-  std::tuple<Tensor, Tensor> topk(int64_t k, int64_t dim = -1, bool largest = true,
-                                  bool sorted = true) const;
 
   // ---- operators (in-place) ------------------------------------------------------------------
   Tensor& operator+=(const Tensor& o) { return add_(o); }
@@ -361,6 +192,9 @@ class Tensor {
   const intrusive_ptr<TensorImpl>& impl_checked() const;
   intrusive_ptr<TensorImpl> impl_;
 };
+
+#undef EMBER_OP_SELF_
+#undef EMBER_OP_THIS_
 
 using TensorList = ArrayRef<Tensor>;
 using tensor_list = std::vector<Tensor>;
