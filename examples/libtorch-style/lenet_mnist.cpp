@@ -7,9 +7,22 @@
 // is the class, on noise) and trains on that. To stay quick, each epoch trains
 // on the first kTrainBatchesPerEpoch batches only; the test runs over all 10000
 // test images.
+//
+// Shared states (for compare_with_libtorch.py): `--write-states FILE` appends
+// every parameter (float32, in parameters() order) to FILE before each training
+// step and before each test; `--read-states FILE` loads them back at the same
+// points instead of keeping its own. Each step then also prints the loss, every
+// parameter's gradient norm and the norm of the update optimizer.step() made.
+// A libtorch run writing and an ember run reading compute every printed number
+// from the same weights, data and dropout masks, so they differ by one step's
+// arithmetic whatever GEMM kernels either library runs, not by a difference
+// grown over the whole trajectory (compare_with_libtorch.py says by how much).
 #include <sys/stat.h>
 
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <string>
@@ -53,6 +66,43 @@ struct Net : torch::nn::Module {
   torch::nn::Linear fc2;
 };
 
+// The shared-states file (see the comment at the top); inactive without
+// --write-states/--read-states.
+struct SharedStates {
+  std::fstream file;
+  bool active = false, writing = false;
+
+  void open(const char* path, bool write) {
+    file.open(path, write ? std::ios::out | std::ios::binary | std::ios::trunc
+                          : std::ios::in | std::ios::binary);
+    if (!file) {
+      std::fprintf(stderr, "cannot open %s\n", path);
+      std::exit(2);
+    }
+    active = true;
+    writing = write;
+  }
+
+  // Writes the parameters, or overwrites them with the next state in the file.
+  void sync(torch::nn::Module& model) {
+    if (!active) return;
+    torch::NoGradGuard no_grad;
+    for (auto& p : model.parameters()) {
+      AT_ASSERT(p.is_contiguous() && p.scalar_type() == torch::kFloat);
+      auto* bytes = reinterpret_cast<char*>(p.data_ptr<float>());
+      const auto n = static_cast<std::streamsize>(p.numel() * sizeof(float));
+      if (writing) {
+        file.write(bytes, n);
+      } else if (!file.read(bytes, n)) {
+        std::fprintf(stderr, "the states file ends early\n");
+        std::exit(2);
+      }
+    }
+  }
+};
+
+SharedStates shared_states;
+
 // Writes an IDX file: big-endian magic and sizes, then the uint8 data.
 void write_idx(const std::string& path, int32_t magic, const torch::Tensor& data) {
   std::ofstream out(path, std::ios::binary);
@@ -90,12 +140,26 @@ void train(size_t epoch, Net& model, DataLoader& data_loader, torch::optim::Opti
   size_t batch_idx = 0;
   for (auto& batch : data_loader) {
     auto data = batch.data, targets = batch.target;
+    shared_states.sync(model);
+    std::vector<torch::Tensor> before;
+    if (shared_states.active)
+      for (const auto& p : model.parameters()) before.push_back(p.detach().clone());
     optimizer.zero_grad();
     auto output = model.forward(data);
     auto loss = torch::nll_loss(output, targets);
     AT_ASSERT(!std::isnan(loss.template item<float>()));
     loss.backward();
     optimizer.step();
+    if (shared_states.active) {
+      std::printf("Step %zu: loss %.7e\n  grad norms:", batch_idx, loss.template item<float>());
+      for (const auto& p : model.parameters())
+        std::printf(" %.7e", p.grad().norm().template item<float>());
+      std::printf("\n  update norms:");
+      const auto params = model.parameters();
+      for (size_t i = 0; i < params.size(); ++i)
+        std::printf(" %.7e", (params[i].detach() - before[i]).norm().template item<float>());
+      std::printf("\n");
+    }
 
     if (batch_idx++ % kLogInterval == 0) {
       std::printf("Train Epoch: %zu [%5ld/%5ld] Loss: %.4f\n", epoch,
@@ -108,6 +172,7 @@ void train(size_t epoch, Net& model, DataLoader& data_loader, torch::optim::Opti
 
 template <typename DataLoader>
 void test(Net& model, DataLoader& data_loader, size_t dataset_size) {
+  shared_states.sync(model);
   torch::NoGradGuard no_grad;
   model.eval();
   double test_loss = 0;
@@ -128,9 +193,18 @@ void test(Net& model, DataLoader& data_loader, size_t dataset_size) {
 
 int main(int argc, char** argv) {
   torch::manual_seed(1);
-  std::string root = argc > 1 ? argv[1] : kSyntheticRoot;
-  if (argc <= 1) {  // libtorch's reader wants exactly 60000 training and 10000
-                    // test images
+  std::string root;
+  for (int i = 1; i < argc; ++i) {
+    const bool write = std::strcmp(argv[i], "--write-states") == 0;
+    if ((write || std::strcmp(argv[i], "--read-states") == 0) && i + 1 < argc) {
+      shared_states.open(argv[++i], write);
+    } else {
+      root = argv[i];
+    }
+  }
+  if (root.empty()) {  // libtorch's reader wants exactly 60000 training and
+                       // 10000 test images
+    root = kSyntheticRoot;
     mkdir(kSyntheticRoot, 0755);
     write_synthetic_mnist(root, "train", 60000);
     write_synthetic_mnist(root, "t10k", 10000);

@@ -1,6 +1,6 @@
 // The one line that differs between building these programs against libtorch and against ember.
 // A libtorch program starts with `#include <torch/torch.h>`; for ember that line becomes
-// `#include <ember/torch_compat.h>`. compare_with_libtorch.sh builds each program both ways.
+// `#include <ember/torch_compat.h>`. compare_with_libtorch.py builds each program both ways.
 #pragma once
 
 #ifdef EMBER_AGAINST_LIBTORCH
