@@ -1,6 +1,8 @@
 // batch_norm, layer_norm, group_norm: PyTorch 1.13 values and running statistics, gradcheck and
 // gradgradcheck in float64 (of the norms and of their fused backward ops), the backward without
 // and with create_graph, numerics, errors.
+#include <thread>
+
 #include "support/nn_fixtures.h"
 
 namespace ember::norm_test {
@@ -428,6 +430,36 @@ TEST(NormNumerics, LargeInputsTakeTheThreadedPathWithTheSameResults) {
                          {}, true, 0.1, 1e-5);
   expect_close(yf, batch_norm(x.detach(), w.detach(), b.detach(), {}, {}, true, 0.1, 1e-5), 1e-5,
                1e-5);
+}
+
+TEST(NormNumerics, ThreadedSumsDoNotDependOnWhichThreadRunsThem) {
+  // dweight of layer norm and the column sums of (N, C) batch norm add per-band partials. The
+  // bands are fixed by the thread count, so the result is bitwise the same when several user
+  // threads compete for the pool (and the loser runs every band itself).
+  const int threads = get_num_threads();
+  set_num_threads(2);
+  manual_seed(18);
+  const Tensor x = randn({512, 64}), w = rand({64}) + 0.5, gy = randn({512, 64});
+  const Tensor x2 = randn({4096, 16}), w2 = rand({16}) + 0.5, gy2 = randn({4096, 16});
+  auto grads = [&] {
+    Tensor a = x.clone().requires_grad_(), aw = w.clone().requires_grad_();
+    Tensor b = x2.clone().requires_grad_(), bw = w2.clone().requires_grad_();
+    variable_list g = autograd::grad({layer_norm(a, {64}, aw)}, {a, aw}, {gy});
+    variable_list h =
+        autograd::grad({batch_norm(b, bw, {}, {}, {}, true, 0.1, 1e-5)}, {b, bw}, {gy2});
+    return variable_list{g[0], g[1], h[0], h[1]};
+  };
+  const variable_list ref = grads();
+  std::vector<variable_list> got(3);
+  std::vector<std::thread> pool;
+  for (size_t i = 0; i < got.size(); ++i)
+    pool.emplace_back([&, i] {
+      for (int k = 0; k < 4; ++k) got[i] = grads();
+    });
+  for (std::thread& t : pool) t.join();
+  set_num_threads(threads);
+  for (const variable_list& g : got)
+    for (size_t j = 0; j < ref.size(); ++j) EXPECT_TRUE(g[j].equal(ref[j])) << "gradient " << j;
 }
 
 TEST(NormNumerics, NonContiguousInputs) {

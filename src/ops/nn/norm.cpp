@@ -52,7 +52,7 @@ struct NormView {
 /// (dx, dw, db) this returns those of (dy, x, w):
 ///   ddy = w L(gdx) + gdw x̂ + gdb
 ///   ddx = L(gdw dy) - r² (x̂ (mean(gdx u) - mean(gdx) mean(u) - 3 p q) + q (gdx - mean(gdx))
-///                         + p (u - mean(u)))   [the last term in training only]
+///                         + p (u - mean(u)))   (the r² term only in training)
 ///   ddw = Σ dy L(gdx)
 /// with u = w dy, p = mean(gdx x̂), q = mean(u x̂). Training statistics are recomputed from x with
 /// ember ops, so that this is differentiable again; `mean`, `invstd` are eval's constants.
@@ -105,11 +105,8 @@ variable_list norm_double_backward(const NormView& v, const Tensor* grads, const
 
 // ---- batch_norm -------------------------------------------------------------------------------
 
-/// (N, C, S) of a batch norm input (N, C, *).
-std::array<int64_t, 3> ncs(const Tensor& x) {
-  const int64_t N = x.size(0), C = x.size(1);
-  return {N, C, x.numel() / std::max<int64_t>(N * C, 1)};
-}
+/// S of a batch norm input (N, C, *) seen as (N, C, S).
+int64_t spatial(const Tensor& x) { return x.numel() / std::max<int64_t>(x.size(0) * x.size(1), 1); }
 
 struct NativeBatchNormBackward {
   static constexpr const char* name = "NativeBatchNormBackwardBackward0";
@@ -123,7 +120,7 @@ struct NativeBatchNormBackward {
   std::array<Tensor, 3> forward(const Tensor& grad, const Tensor& input, const Tensor& weight) {
     dy = grad, x = input;
     if (weight.defined()) w = weight;
-    const auto [N, C, S] = ncs(input);
+    const int64_t N = input.size(0), C = input.size(1), S = spatial(input);
     Tensor gc = grad.contiguous(), xc = input.contiguous(), wc = maybe_contiguous(weight);
     const ScalarType dt = input.scalar_type();
     Tensor dx = empty_if(mask[0], input.sizes(), dt), dw = empty_if(mask[1], {C}, dt),
@@ -138,7 +135,7 @@ struct NativeBatchNormBackward {
   }
   variable_list backward(const Tensor* grads, const Node& n) {
     const Tensor input = x.unpack();
-    const auto [N, C, S] = ncs(input);
+    const int64_t N = input.size(0), C = input.size(1), S = spatial(input);
     return norm_double_backward({{N, C, S}, {1, C, 1}, {0, 2}, {0, 2}}, grads, dy.unpack(), input,
                                 w.defined() ? w.unpack() : Tensor(), mean, invstd, training, eps,
                                 n);
@@ -156,7 +153,7 @@ struct NativeBatchNorm {
   Tensor forward(const Tensor& input, const Tensor& weight, const Tensor& bias) {
     x = input;
     if (weight.defined()) w = weight;
-    const auto [N, C, S] = ncs(input);
+    const int64_t N = input.size(0), C = input.size(1), S = spatial(input);
     Tensor xc = input.contiguous(), wc = maybe_contiguous(weight), bc = maybe_contiguous(bias);
     Tensor rm = maybe_contiguous(running_mean), rv = maybe_contiguous(running_var);
     Tensor y = ops::new_empty(input.sizes(), input.scalar_type());
