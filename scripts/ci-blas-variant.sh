@@ -13,9 +13,9 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; fi
 
 if ! dpkg-query -W -f='${Status}' libopenblas-pthread-dev 2>/dev/null | grep -q "install ok installed"; then
-  echo "ci-blas-variant: installing libopenblas-dev (pthread build)"
+  echo "ci-blas-variant: installing libopenblas-dev with its pthread build"
   export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get install -y -qq --no-install-recommends libopenblas-dev > /dev/null
+  $SUDO apt-get install -y -qq --no-install-recommends libopenblas-dev libopenblas-pthread-dev > /dev/null
 fi
 
 links=("libopenblas.so.0-$arch" "libblas.so.3-$arch" "liblapack.so.3-$arch")
