@@ -22,6 +22,7 @@
 #include "ember/train/run_logger.h"
 #include "ember/train/run_reader.h"
 #include "ember/train/trainer.h"
+#include "support/files.h"
 
 namespace ember {
 namespace {
@@ -33,19 +34,7 @@ using data::samplers::SequentialSampler;
 using data::transforms::Stack;
 using ::testing::ElementsAre;
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "ember_callbacks_test_XXXXXX").string();
-    if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = tmpl;
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  fs::path operator/(const char* name) const { return path_ / name; }
-
- private:
-  fs::path path_;
-};
+using ::ember::testing::TempDir;
 
 Tensor mse(const Tensor& out, const Tensor& target) { return mean(square(out - target)); }
 

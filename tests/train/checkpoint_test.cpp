@@ -13,25 +13,14 @@
 #include <vector>
 
 #include "ember/io/atomic_file.h"
+#include "support/files.h"
 
 namespace ember::train {
 namespace {
 
 namespace fs = std::filesystem;
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "ember_checkpoint_test_XXXXXX").string();
-    if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = tmpl;
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using ::ember::testing::TempDir;
 
 std::string read_file(const fs::path& p) {
   std::ifstream in(p);

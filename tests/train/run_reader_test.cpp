@@ -12,6 +12,7 @@
 
 #include "ember/core/error.h"
 #include "ember/train/run_logger.h"
+#include "support/files.h"
 
 namespace ember::train {
 namespace {
@@ -20,19 +21,7 @@ namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "ember_run_reader_test_XXXXXX").string();
-    if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = tmpl;
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using ::ember::testing::TempDir;
 
 template <class F>
 std::string error_message(F&& f) {

@@ -21,6 +21,7 @@
 #include "ember/nn.h"
 #include "ember/optim.h"
 #include "ember/train/report.h"
+#include "support/files.h"
 
 namespace ember {
 namespace {
@@ -32,20 +33,7 @@ using data::samplers::SequentialSampler;
 using data::transforms::Stack;
 using ::testing::HasSubstr;
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "ember_trainer_test_XXXXXX").string();
-    if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = tmpl;
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const fs::path& path() const { return path_; }
-  fs::path operator/(const char* name) const { return path_ / name; }
-
- private:
-  fs::path path_;
-};
+using ::ember::testing::TempDir;
 
 Tensor mse(const Tensor& out, const Tensor& target) { return mean(square(out - target)); }
 Tensor cross_entropy(const Tensor& logits, const Tensor& target) {
