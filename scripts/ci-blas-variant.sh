@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test suite on a machine where the pthread build of OpenBLAS is installed and selected by
 # update-alternatives (what `apt install libopenblas-dev` gives), in a fresh build directory.
-# ember links the serial build by its path (cmake/EmberBlas.cmake), so nothing of ember may
+# ember links the pthread build by its path (cmake/EmberBlas.cmake), so nothing of ember may
 # change; libtorch, which links the generic libblas.so.3, then runs the pthread build. The
 # machine's alternatives are restored on exit.
 #   scripts/ci-blas-variant.sh [BUILD_DIR]   (default build-blas-pthread)

@@ -4,7 +4,7 @@
 # benchmarks. See docs/DEPENDENCIES.md for why each package is here.
 set -euo pipefail
 pkgs=(build-essential cmake ninja-build ccache pkg-config git clang-format
-      libopenblas-serial-dev libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev zlib1g-dev
+      libopenblas-pthread-dev libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev zlib1g-dev
       python3-torch python3-numpy python3-protobuf dataset-fashion-mnist
       clang-14 libclang-rt-14-dev)
 for arg in "$@"; do

@@ -46,9 +46,9 @@ fi
 
 mkdir -p "$build/corpus" "$build/artifacts"
 build=$(cd "$build" && pwd)
-# The serial OpenBLAS, by its path, as cmake/EmberBlas.cmake links it.
-cblas_dir=/usr/include/x86_64-linux-gnu/openblas-serial
-blas_dir=/usr/lib/x86_64-linux-gnu/openblas-serial
+# The pthread OpenBLAS, by its path, as cmake/EmberBlas.cmake links it.
+cblas_dir=/usr/include/x86_64-linux-gnu/openblas-pthread
+blas_dir=/usr/lib/x86_64-linux-gnu/openblas-pthread
 
 # The layers the reader stands on (io uses only the layers above it in ARCHITECTURE.md); nn,
 # optim, data, train and scalar are neither needed nor compiled.

@@ -292,9 +292,9 @@ TEST(BlasSetup, RepairsAMisdetectedCore) {
   EXPECT_STREQ(blas_force_core(before.c_str()), before.c_str());
 }
 
-// A threaded BLAS would run its own threads beside ember's pool; ember links OpenBLAS's serial
-// build by its path (cmake/EmberBlas.cmake), whatever update-alternatives selects.
-TEST(BlasSetup, LinksTheSerialOpenBLAS) {
+// A threaded BLAS would run its own threads beside ember's pool; ember links OpenBLAS's pthread
+// build by its path (cmake/EmberBlas.cmake) and sets it to one thread.
+TEST(BlasSetup, RunsOpenBLASOnOneThread) {
   ASSERT_TRUE(is_openblas()) << blas_config();
   EXPECT_TRUE(blas_is_single_threaded()) << blas_config();
   const std::string config = blas_config();

@@ -30,6 +30,8 @@ extern "C" {
 __attribute__((weak)) char* openblas_get_corename(void);
 __attribute__((weak)) char* openblas_get_config(void);
 __attribute__((weak)) int openblas_get_parallel(void);
+__attribute__((weak)) void openblas_set_num_threads(int);
+__attribute__((weak)) int openblas_get_num_threads(void);
 // DYNAMIC_ARCH internals (driver/others/dynamic.c), exported by Debian's libopenblas.so.0.
 __attribute__((weak)) void gotoblas_dynamic_init(void);
 __attribute__((weak)) void gotoblas_dynamic_quit(void);
@@ -88,8 +90,11 @@ struct BlasSetup {
 BlasSetup run_blas_setup() {
   BlasSetup s;
   s.detected = current_core();
-  // openblas_get_parallel: 0 serial build, 1 pthreads, 2 OpenMP.
-  s.single_threaded = is_openblas() && openblas_get_parallel && openblas_get_parallel() == 0;
+  // One BLAS thread: ember splits products across its own pool. The pthread build is linked, not
+  // the serial one, because OpenBLAS's serial build is not safe to call from several threads at
+  // once (its buffer allocator takes no lock: concurrent sgemm calls gave wrong results).
+  if (openblas_set_num_threads) openblas_set_num_threads(1);
+  s.single_threaded = is_openblas() && openblas_get_num_threads && openblas_get_num_threads() == 1;
   blas_repair_core();
   return s;
 }

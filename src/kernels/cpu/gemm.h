@@ -1,5 +1,5 @@
 // GEMM on raw row-major pointers: C = alpha * op(A) @ op(B) + beta * C, op(X) = X or Xᵀ.
-// Large products go to the serial OpenBLAS, split across ember's thread pool; blas_setup.cpp first
+// Large products go to OpenBLAS on one thread, split across ember's thread pool; blas_setup.cpp first
 // points OpenBLAS at the fastest kernels this CPU supports; tiny ones run an inline loop that beats
 // BLAS's call overhead. No Tensor here: the ops layer (ops/linalg.cpp) passes pointers and strides.
 #pragma once
@@ -66,7 +66,7 @@ const char* blas_detected_core_name();
 // a static buffer, so do not call it from two threads at once.
 const char* blas_config();
 
-// True when the BLAS runs no threads of its own (OpenBLAS's serial build, which ember links):
+// True when the BLAS runs on one thread (ember sets OpenBLAS's pthread build to one thread):
 // large products are split across ember's pool instead (gemm.cpp).
 bool blas_is_single_threaded();
 
