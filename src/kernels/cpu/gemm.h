@@ -1,7 +1,8 @@
 // GEMM on raw row-major pointers: C = alpha * op(A) @ op(B) + beta * C, op(X) = X or Xᵀ.
-// Large products go to OpenBLAS on one thread, split across ember's thread pool; blas_setup.cpp first
-// points OpenBLAS at the fastest kernels this CPU supports; tiny ones run an inline loop that beats
-// BLAS's call overhead. No Tensor here: the ops layer (ops/linalg.cpp) passes pointers and strides.
+// Large products go to OpenBLAS on one thread, split across ember's thread pool; blas_setup.cpp
+// first points OpenBLAS at the fastest kernels this CPU supports; tiny ones run an inline loop that
+// beats BLAS's call overhead. No Tensor here: the ops layer (ops/linalg.cpp) passes pointers and
+// strides.
 #pragma once
 
 #include <cstdint>
