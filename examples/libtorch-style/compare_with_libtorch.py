@@ -142,7 +142,7 @@ def compare_routed(name, ember_series, torch_series):
             ok = False
         elif off:
             print(f"{name}: {key[0]} #{key[1]}: {len(off)} of {len(t)} steps beyond "
-                  f"{REL_TOL:g} (largest {max(rel):.1e}): gradient routed at a near-tie")
+                  f"{REL_TOL:g} (largest {max(rel):.1e}), within the allowance for near-ties")
     return ok
 
 
