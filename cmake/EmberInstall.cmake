@@ -1,6 +1,8 @@
-# Install rules: headers, libraries, CMake package (ember::ember, ember::report) and ember.pc.
+# Install rules: headers, libraries, CMake package (ember::ember, ember::report), ember.pc and
+# the LICENSE.
 include(CMakePackageConfigHelpers)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/ember DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(FILES ${PROJECT_SOURCE_DIR}/LICENSE DESTINATION ${CMAKE_INSTALL_DOCDIR})
 # The report renderer (tools/report) is installed too: its header beside libember's, its library
 # as ember::report (not in ember.pc: pkg-config users add -lember_report).
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/tools/report/include/ember

@@ -2,7 +2,7 @@
 // d_w = grad_lin · inpᵀ / m and d_b = Σ grad_lin / m — a 2-layer model, and hand-written RMSProp
 // and Adam, trained one sample at a time on y = x² (x uniform in [−2, 2], 2000 samples).
 // The hand gradients are checked against autograd's.
-#include <ember/ember.h>
+#include <ember/autograd.h>
 
 #include <cmath>
 #include <cstdio>

@@ -1,28 +1,17 @@
-// The umbrella header: `#include <ember/ember.h>` gives the whole library.
+// The umbrella header: `#include <ember/ember.h>` gives the whole library, as libtorch's
+// <torch/torch.h> does: tensors, ops and autograd (ember/autograd.h), nn, optim, data, io, train
+// and the scalar teaching engine. Each layer's umbrella can also be included on its own.
 //
 //   ember::Tensor x = ember::randn({3, 4}, ember::requires_grad());
 //   ember::Tensor y = (x * x).sum();
 //   y.backward();                 // x.grad() == 2 * x
 #pragma once
 
-#include "ember/autograd/engine.h"
-#include "ember/autograd/grad_mode.h"
-#include "ember/autograd/node.h"
-#include "ember/core/device.h"
-#include "ember/core/error.h"
-#include "ember/core/generator.h"
-#include "ember/core/scalar.h"
-#include "ember/core/scalar_type.h"
-#include "ember/core/tensor_options.h"
-#include "ember/core/threads.h"
-#include "ember/ops.h"
-#include "ember/tensor/factories.h"
-#include "ember/tensor/indexing.h"
-#include "ember/tensor/print.h"
-#include "ember/tensor/tensor.h"
-#if __has_include("ember/autograd/function.h")
-#include "ember/autograd/function.h"
-#endif
-#if __has_include("ember/autograd/gradcheck.h")
-#include "ember/autograd/gradcheck.h"
-#endif
+#include "ember/autograd.h"
+#include "ember/data.h"
+#include "ember/io.h"
+#include "ember/nn.h"
+#include "ember/optim.h"
+#include "ember/scalar/nn.h"
+#include "ember/scalar/value.h"
+#include "ember/train.h"

@@ -4,19 +4,7 @@
 
 #include <optional>
 
-#include "ember/ember.h"
-#if __has_include("ember/nn.h")
-#include "ember/nn.h"
-#endif
-#if __has_include("ember/optim.h")
-#include "ember/optim.h"
-#endif
-#if __has_include("ember/data.h")
-#include "ember/data.h"
-#endif
-#if __has_include("ember/io/serialize.h")
-#include "ember/io/serialize.h"
-#endif
+#include "ember/ember.h"  // the whole library, as <torch/torch.h>
 
 namespace ember {
 // torch/types.h brings these into torch:: (`torch::optional<size_t> size() const override`).

@@ -1,6 +1,8 @@
 // AutogradContext accessors for custom Functions.
 #include "ember/autograd/function.h"
 
+#include <cxxabi.h>
+
 #include <cstdlib>
 
 #include "ember/autograd/apply.h"

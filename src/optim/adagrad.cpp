@@ -2,7 +2,6 @@
 // parameter.
 #include "ember/optim/adagrad.h"
 
-#include <nlohmann/json.hpp>
 #include <type_traits>
 
 #include "ember/autograd/grad_mode.h"
@@ -11,22 +10,22 @@
 
 namespace ember::optim {
 
-void AdagradOptions::to_json(nlohmann::json& j) const {
-  j = {{"lr", lr()},
+void AdagradOptions::to_dict(OptimizerDict& d) const {
+  d = {{"lr", lr()},
        {"lr_decay", lr_decay()},
        {"weight_decay", weight_decay()},
        {"initial_accumulator_value", initial_accumulator_value()},
        {"eps", eps()}};
 }
-void AdagradOptions::from_json(const nlohmann::json& j) {
-  lr(j.value("lr", lr()));
-  lr_decay(j.value("lr_decay", lr_decay()));
-  weight_decay(j.value("weight_decay", weight_decay()));
-  initial_accumulator_value(j.value("initial_accumulator_value", initial_accumulator_value()));
-  eps(j.value("eps", eps()));
+void AdagradOptions::from_dict(const OptimizerDict& d) {
+  lr(d.value("lr", lr()));
+  lr_decay(d.value("lr_decay", lr_decay()));
+  weight_decay(d.value("weight_decay", weight_decay()));
+  initial_accumulator_value(d.value("initial_accumulator_value", initial_accumulator_value()));
+  eps(d.value("eps", eps()));
 }
-void AdagradParamState::to_json(nlohmann::json& j) const { j["step"] = step(); }
-void AdagradParamState::from_json(const nlohmann::json& j) { step(j.value("step", step())); }
+void AdagradParamState::to_dict(OptimizerDict& d) const { d.set("step", step()); }
+void AdagradParamState::from_dict(const OptimizerDict& d) { step(d.value("step", step())); }
 
 Adagrad::Adagrad(std::vector<OptimizerParamGroup> param_groups, AdagradOptions defaults)
     : Optimizer("Adagrad", std::move(param_groups), std::make_unique<AdagradOptions>(defaults)) {

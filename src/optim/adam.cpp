@@ -4,7 +4,6 @@
 #include "ember/optim/adam.h"
 
 #include <cmath>
-#include <nlohmann/json.hpp>
 #include <type_traits>
 
 #include "ember/autograd/grad_mode.h"
@@ -17,21 +16,21 @@ namespace ember::optim {
 namespace {
 
 template <class Options>
-void options_to_json(const Options& o, nlohmann::json& j) {
-  j = {{"lr", o.lr()},
-       {"betas", {std::get<0>(o.betas()), std::get<1>(o.betas())}},
+void options_to_dict(const Options& o, OptimizerDict& d) {
+  d = {{"lr", o.lr()},
+       {"betas", std::vector<double>{std::get<0>(o.betas()), std::get<1>(o.betas())}},
        {"eps", o.eps()},
        {"weight_decay", o.weight_decay()},
        {"amsgrad", o.amsgrad()}};
 }
 
 template <class Options>
-void options_from_json(Options& o, const nlohmann::json& j) {
-  o.lr(j.value("lr", o.lr()));
-  if (j.contains("betas")) o.betas({j.at("betas").at(0).get<double>(), j.at("betas").at(1)});
-  o.eps(j.value("eps", o.eps()));
-  o.weight_decay(j.value("weight_decay", o.weight_decay()));
-  o.amsgrad(j.value("amsgrad", o.amsgrad()));
+void options_from_dict(Options& o, const OptimizerDict& d) {
+  o.lr(d.value("lr", o.lr()));
+  o.betas(d.value("betas", o.betas()));
+  o.eps(d.value("eps", o.eps()));
+  o.weight_decay(d.value("weight_decay", o.weight_decay()));
+  o.amsgrad(d.value("amsgrad", o.amsgrad()));
 }
 
 /// The constructor's checks; `check(ok, what, value)` is Optimizer::check_option.
@@ -90,14 +89,14 @@ void adam_step(std::vector<OptimizerParamGroup>& groups, const char* name, bool 
 
 }  // namespace
 
-void AdamOptions::to_json(nlohmann::json& j) const { options_to_json(*this, j); }
-void AdamOptions::from_json(const nlohmann::json& j) { options_from_json(*this, j); }
-void AdamWOptions::to_json(nlohmann::json& j) const { options_to_json(*this, j); }
-void AdamWOptions::from_json(const nlohmann::json& j) { options_from_json(*this, j); }
-void AdamParamState::to_json(nlohmann::json& j) const { j["step"] = step(); }
-void AdamParamState::from_json(const nlohmann::json& j) { step(j.value("step", step())); }
-void AdamWParamState::to_json(nlohmann::json& j) const { j["step"] = step(); }
-void AdamWParamState::from_json(const nlohmann::json& j) { step(j.value("step", step())); }
+void AdamOptions::to_dict(OptimizerDict& d) const { options_to_dict(*this, d); }
+void AdamOptions::from_dict(const OptimizerDict& d) { options_from_dict(*this, d); }
+void AdamWOptions::to_dict(OptimizerDict& d) const { options_to_dict(*this, d); }
+void AdamWOptions::from_dict(const OptimizerDict& d) { options_from_dict(*this, d); }
+void AdamParamState::to_dict(OptimizerDict& d) const { d.set("step", step()); }
+void AdamParamState::from_dict(const OptimizerDict& d) { step(d.value("step", step())); }
+void AdamWParamState::to_dict(OptimizerDict& d) const { d.set("step", step()); }
+void AdamWParamState::from_dict(const OptimizerDict& d) { step(d.value("step", step())); }
 
 Adam::Adam(std::vector<OptimizerParamGroup> param_groups, AdamOptions defaults)
     : Optimizer("Adam", std::move(param_groups), std::make_unique<AdamOptions>(defaults)) {

@@ -1,7 +1,8 @@
-// Optimizer base: parameter groups, state keys, zero_grad, option JSON defaults.
+// Optimizer base: parameter groups, state keys, zero_grad, OptimizerDict and the options' defaults.
 #include "ember/optim/optimizer.h"
 
-#include <nlohmann/json.hpp>
+#include <tuple>
+#include <type_traits>
 #include <typeinfo>
 #include <unordered_set>
 
@@ -9,12 +10,40 @@
 
 namespace ember::optim {
 
-void OptimizerOptions::to_json(nlohmann::json& j) const { j["lr"] = get_lr(); }
-void OptimizerOptions::from_json(const nlohmann::json& j) {
-  if (j.contains("lr")) set_lr(j.at("lr").get<double>());
+template <class T>
+T OptimizerDict::value(const std::string& key, T fallback) const {
+  auto it = values_.find(key);
+  if (it == values_.end()) return fallback;
+  const Value& v = it->second;
+  auto mismatch = [&](const char* want) {
+    static const char* const kHeld[] = {"a flag", "an integer", "a number", "text", "a list"};
+    EMBER_ERROR("optimizer: \"", key, "\" should be ", want, " but holds ", kHeld[v.index()]);
+  };
+  if constexpr (std::is_same_v<T, bool> || std::is_same_v<T, std::string>) {
+    if (!std::holds_alternative<T>(v)) mismatch(std::is_same_v<T, bool> ? "a flag" : "text");
+    return std::get<T>(v);
+  } else if constexpr (std::is_same_v<T, std::tuple<double, double>>) {
+    const auto* l = std::get_if<std::vector<double>>(&v);
+    if (!l || l->size() != 2) mismatch("a list of two numbers");
+    return {(*l)[0], (*l)[1]};
+  } else {
+    if (const auto* i = std::get_if<int64_t>(&v)) return static_cast<T>(*i);
+    if (const auto* d = std::get_if<double>(&v)) return static_cast<T>(*d);
+    mismatch("a number");
+    return fallback;  // not reached
+  }
 }
-void OptimizerParamState::to_json(nlohmann::json&) const {}
-void OptimizerParamState::from_json(const nlohmann::json&) {}
+template bool OptimizerDict::value(const std::string&, bool) const;
+template int64_t OptimizerDict::value(const std::string&, int64_t) const;
+template double OptimizerDict::value(const std::string&, double) const;
+template std::string OptimizerDict::value(const std::string&, std::string) const;
+template std::tuple<double, double> OptimizerDict::value(const std::string&,
+                                                         std::tuple<double, double>) const;
+
+void OptimizerOptions::to_dict(OptimizerDict& d) const { d.set("lr", get_lr()); }
+void OptimizerOptions::from_dict(const OptimizerDict& d) { set_lr(d.value("lr", get_lr())); }
+void OptimizerParamState::to_dict(OptimizerDict&) const {}
+void OptimizerParamState::from_dict(const OptimizerDict&) {}
 
 OptimizerParamGroup& OptimizerParamGroup::operator=(const OptimizerParamGroup& other) {
   if (this != &other) {

@@ -2,7 +2,6 @@
 // parameter.
 #include "ember/optim/rmsprop.h"
 
-#include <nlohmann/json.hpp>
 #include <type_traits>
 
 #include "ember/autograd/grad_mode.h"
@@ -11,24 +10,24 @@
 
 namespace ember::optim {
 
-void RMSpropOptions::to_json(nlohmann::json& j) const {
-  j = {{"lr", lr()},
+void RMSpropOptions::to_dict(OptimizerDict& d) const {
+  d = {{"lr", lr()},
        {"alpha", alpha()},
        {"eps", eps()},
        {"weight_decay", weight_decay()},
        {"momentum", momentum()},
        {"centered", centered()}};
 }
-void RMSpropOptions::from_json(const nlohmann::json& j) {
-  lr(j.value("lr", lr()));
-  alpha(j.value("alpha", alpha()));
-  eps(j.value("eps", eps()));
-  weight_decay(j.value("weight_decay", weight_decay()));
-  momentum(j.value("momentum", momentum()));
-  centered(j.value("centered", centered()));
+void RMSpropOptions::from_dict(const OptimizerDict& d) {
+  lr(d.value("lr", lr()));
+  alpha(d.value("alpha", alpha()));
+  eps(d.value("eps", eps()));
+  weight_decay(d.value("weight_decay", weight_decay()));
+  momentum(d.value("momentum", momentum()));
+  centered(d.value("centered", centered()));
 }
-void RMSpropParamState::to_json(nlohmann::json& j) const { j["step"] = step(); }
-void RMSpropParamState::from_json(const nlohmann::json& j) { step(j.value("step", step())); }
+void RMSpropParamState::to_dict(OptimizerDict& d) const { d.set("step", step()); }
+void RMSpropParamState::from_dict(const OptimizerDict& d) { step(d.value("step", step())); }
 
 RMSprop::RMSprop(std::vector<OptimizerParamGroup> param_groups, RMSpropOptions defaults)
     : Optimizer("RMSprop", std::move(param_groups), std::make_unique<RMSpropOptions>(defaults)) {

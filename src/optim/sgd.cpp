@@ -1,7 +1,6 @@
 // SGD: PyTorch 1.13's _single_tensor_sgd, one kernels::sgd_update loop over each parameter.
 #include "ember/optim/sgd.h"
 
-#include <nlohmann/json.hpp>
 #include <type_traits>
 
 #include "ember/autograd/grad_mode.h"
@@ -10,19 +9,19 @@
 
 namespace ember::optim {
 
-void SGDOptions::to_json(nlohmann::json& j) const {
-  j = {{"lr", lr()},
+void SGDOptions::to_dict(OptimizerDict& d) const {
+  d = {{"lr", lr()},
        {"momentum", momentum()},
        {"dampening", dampening()},
        {"weight_decay", weight_decay()},
        {"nesterov", nesterov()}};
 }
-void SGDOptions::from_json(const nlohmann::json& j) {
-  lr(j.value("lr", lr()));
-  momentum(j.value("momentum", momentum()));
-  dampening(j.value("dampening", dampening()));
-  weight_decay(j.value("weight_decay", weight_decay()));
-  nesterov(j.value("nesterov", nesterov()));
+void SGDOptions::from_dict(const OptimizerDict& d) {
+  lr(d.value("lr", lr()));
+  momentum(d.value("momentum", momentum()));
+  dampening(d.value("dampening", dampening()));
+  weight_decay(d.value("weight_decay", weight_decay()));
+  nesterov(d.value("nesterov", nesterov()));
 }
 
 SGD::SGD(std::vector<OptimizerParamGroup> param_groups, SGDOptions defaults)

@@ -11,6 +11,7 @@
 
 #include "ember/autograd/grad_mode.h"
 #include "ember/ops.h"
+#include "ember/optim/serialize.h"
 #include "ember/train/checkpoint.h"
 #include "ember/train/run_logger.h"
 #include "ember/train/trainer.h"

@@ -9,8 +9,8 @@
 #include <set>
 #include <stdexcept>
 
+#include "ember/autograd.h"
 #include "ember/data.h"
-#include "ember/ember.h"
 
 namespace ember::data {
 namespace {

@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "data/data_files.h"
+#include "ember/autograd.h"
 #include "ember/data.h"
-#include "ember/ember.h"
 #include "support/errors.h"
 
 namespace ember::data {

@@ -2,8 +2,8 @@
 // counts from the files and a few known labels. Each split is read once per test.
 #include <gtest/gtest.h>
 
+#include "ember/autograd.h"
 #include "ember/data.h"
-#include "ember/ember.h"
 
 namespace ember::data {
 namespace {

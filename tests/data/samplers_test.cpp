@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <numeric>
 
+#include "ember/autograd.h"
 #include "ember/data.h"
-#include "ember/ember.h"
 
 namespace ember::data::samplers {
 namespace {

@@ -3,8 +3,8 @@
 // per-example path.
 #include <gtest/gtest.h>
 
+#include "ember/autograd.h"
 #include "ember/data.h"
-#include "ember/ember.h"
 
 namespace ember::data {
 namespace {

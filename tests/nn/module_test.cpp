@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "ember/ember.h"
+#include "ember/autograd.h"
 #include "ember/nn.h"
 
 namespace ember {

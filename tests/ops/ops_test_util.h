@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "ember/ember.h"
+#include "ember/autograd.h"
 #include "support/support.h"
 
 namespace ember::testing {

@@ -125,6 +125,41 @@ TEST(OptimizerSave, MismatchesAreReported) {
               ::testing::ThrowsMessage<Error>(HasSubstr("holds no optimizer state")));
 }
 
+TEST(OptimizerDict, ConvertsNumbersAndNamesTheKeyOnAMismatch) {
+  const optim::OptimizerDict d = {
+      {"lr", int64_t{1}}, {"betas", std::vector<double>{0.5, 0.9}}, {"amsgrad", true}};
+  EXPECT_EQ(d.value("lr", 0.1), 1.0);     // an integer where a number is expected
+  EXPECT_EQ(d.value("eps", 1e-8), 1e-8);  // absent: the fallback
+  EXPECT_EQ(d.value("betas", std::tuple<double, double>{}), std::make_tuple(0.5, 0.9));
+  EXPECT_THAT([&] { d.value("amsgrad", 0.0); },
+              ::testing::ThrowsMessage<Error>(
+                  HasSubstr("optimizer: \"amsgrad\" should be a number but holds a flag")));
+  EXPECT_THAT([&] { d.value("lr", std::tuple<double, double>{}); },
+              ::testing::ThrowsMessage<Error>(
+                  HasSubstr("\"lr\" should be a list of two numbers but holds an integer")));
+}
+
+TEST(OptimizerDict, ReadsOptionsFromJson) {
+  optim::AdamOptions o;
+  o.from_json(nlohmann::json{{"lr", 2}, {"eps", nullptr}, {"foreach", "x"}});  // null: absent
+  EXPECT_EQ(o.lr(), 2.0);
+  EXPECT_EQ(o.eps(), 1e-8);
+  nlohmann::json j;
+  o.to_json(j);
+  EXPECT_EQ(j["betas"], nlohmann::json({0.9, 0.999}));
+  EXPECT_EQ(j["amsgrad"], false);
+  EXPECT_THAT(
+      [&] {
+        o.from_json(nlohmann::json{{"lr", "fast"}});
+      },
+      ::testing::ThrowsMessage<Error>(HasSubstr("\"lr\" should be a number but holds text")));
+  EXPECT_THAT(
+      [&] {
+        o.from_json(nlohmann::json{{"lr", nlohmann::json{{"a", 1}}}});
+      },
+      ::testing::ThrowsMessage<Error>(HasSubstr("\"lr\" holds a JSON object")));
+}
+
 TEST(SchedulerSave, RoundTripResumesTheSchedule) {
   TempDir dir;
   Tensor w = ones({1}).requires_grad_();

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "ember/ember.h"
+#include "ember/autograd.h"
 
 namespace ember::testing {
 

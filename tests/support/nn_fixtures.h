@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "ember/autograd.h"
 #include "ember/autograd/gradcheck.h"
-#include "ember/ember.h"
 #include "ember/nn.h"
 #include "support/support.h"
 

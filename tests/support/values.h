@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "ember/ember.h"
+#include "ember/autograd.h"
 
 namespace ember::testing {
 

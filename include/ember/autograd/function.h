@@ -16,11 +16,10 @@
 // arguments and inputs without a gradient).
 #pragma once
 
-#include <cxxabi.h>
-
 #include <memory>
 #include <string>
 #include <type_traits>
+#include <typeinfo>
 #include <unordered_map>
 #include <unordered_set>
 #include <variant>

@@ -14,8 +14,8 @@ struct AdagradOptions : public OptimizerCloneableOptions<AdagradOptions> {
   EMBER_ARG(double, eps) = 1e-10;
 
  public:
-  void to_json(nlohmann::json& j) const override;
-  void from_json(const nlohmann::json& j) override;
+  void to_dict(OptimizerDict& d) const override;
+  void from_dict(const OptimizerDict& d) override;
 };
 
 struct AdagradParamState : public OptimizerCloneableParamState<AdagradParamState> {
@@ -24,8 +24,8 @@ struct AdagradParamState : public OptimizerCloneableParamState<AdagradParamState
 
  public:
   std::vector<std::pair<std::string, Tensor*>> tensors() override { return {{"sum", &sum_}}; }
-  void to_json(nlohmann::json& j) const override;
-  void from_json(const nlohmann::json& j) override;
+  void to_dict(OptimizerDict& d) const override;
+  void from_dict(const OptimizerDict& d) override;
 };
 
 /// g = grad + weight_decay·p;  sum += g²;  p −= lr/(1 + (t − 1)·lr_decay) · g/(√sum + eps).

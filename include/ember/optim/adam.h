@@ -17,8 +17,8 @@ struct AdamOptions : public OptimizerCloneableOptions<AdamOptions> {
   EMBER_ARG(bool, amsgrad) = false;
 
  public:
-  void to_json(nlohmann::json& j) const override;
-  void from_json(const nlohmann::json& j) override;
+  void to_dict(OptimizerDict& d) const override;
+  void from_dict(const OptimizerDict& d) override;
 };
 
 struct AdamParamState : public OptimizerCloneableParamState<AdamParamState> {
@@ -32,8 +32,8 @@ struct AdamParamState : public OptimizerCloneableParamState<AdamParamState> {
     return {
         {"exp_avg", &exp_avg_}, {"exp_avg_sq", &exp_avg_sq_}, {"max_exp_avg_sq", &max_exp_avg_sq_}};
   }
-  void to_json(nlohmann::json& j) const override;
-  void from_json(const nlohmann::json& j) override;
+  void to_dict(OptimizerDict& d) const override;
+  void from_dict(const OptimizerDict& d) override;
 };
 
 /// g = grad + weight_decay·p;  m = β1·m + (1 − β1)·g;  v = β2·v + (1 − β2)·g²;

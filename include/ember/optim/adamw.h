@@ -17,8 +17,8 @@ struct AdamWOptions : public OptimizerCloneableOptions<AdamWOptions> {
   EMBER_ARG(bool, amsgrad) = false;
 
  public:
-  void to_json(nlohmann::json& j) const override;
-  void from_json(const nlohmann::json& j) override;
+  void to_dict(OptimizerDict& d) const override;
+  void from_dict(const OptimizerDict& d) override;
 };
 
 struct AdamWParamState : public OptimizerCloneableParamState<AdamWParamState> {
@@ -32,8 +32,8 @@ struct AdamWParamState : public OptimizerCloneableParamState<AdamWParamState> {
     return {
         {"exp_avg", &exp_avg_}, {"exp_avg_sq", &exp_avg_sq_}, {"max_exp_avg_sq", &max_exp_avg_sq_}};
   }
-  void to_json(nlohmann::json& j) const override;
-  void from_json(const nlohmann::json& j) override;
+  void to_dict(OptimizerDict& d) const override;
+  void from_dict(const OptimizerDict& d) override;
 };
 
 /// p *= 1 − lr·weight_decay, then Adam's update without the L2 term.

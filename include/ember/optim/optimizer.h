@@ -13,11 +13,13 @@
 
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
+#include <map>
 #include <memory>
-#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <unordered_map>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "ember/core/error.h"
@@ -26,8 +28,31 @@
 
 namespace ember::optim {
 
+/// Options or per-parameter scalars under PyTorch's names: {"lr": 0.1, "betas": [0.9, 0.999],
+/// "amsgrad": false} or {"step": 12}. Saving writes it to the JSON sidecar (ember/optim/serialize.h
+/// converts both ways), so an optimizer needs no JSON library to be saved.
+class OptimizerDict {
+ public:
+  using Value = std::variant<bool, int64_t, double, std::string, std::vector<double>>;
+  OptimizerDict() = default;
+  OptimizerDict(std::initializer_list<std::pair<const std::string, Value>> values)  // NOLINT
+      : values_(values) {}
+
+  void set(const std::string& key, Value value) { values_[key] = std::move(value); }
+  bool contains(const std::string& key) const { return values_.count(key) != 0; }
+  /// The value under `key` as T, or `fallback` when there is none. T is bool, int64_t, double,
+  /// std::string or std::tuple<double, double> (a list of two numbers); integers and floating
+  /// point numbers convert to each other, any other mismatch throws naming the key.
+  template <class T>
+  T value(const std::string& key, T fallback) const;
+  const std::map<std::string, Value>& items() const { return values_; }
+
+ private:
+  std::map<std::string, Value> values_;
+};
+
 /// Hyper-parameters of a parameter group. Every optimizer has a learning rate; the rest is the
-/// derived class's. The to_json/from_json pair (PyTorch's param_group keys) is what saving uses.
+/// derived class's. The to_dict/from_dict pair (PyTorch's param_group keys) is what saving uses.
 class OptimizerOptions {
  public:
   virtual ~OptimizerOptions() = default;
@@ -41,9 +66,21 @@ class OptimizerOptions {
     return *this;
   }
   /// The options as PyTorch names them in a param_group ({"lr": 0.1, "momentum": 0.9, ...}).
-  virtual void to_json(nlohmann::json& j) const;
-  /// Reads what to_json wrote; missing keys keep their values.
-  virtual void from_json(const nlohmann::json& j);
+  virtual void to_dict(OptimizerDict& d) const;
+  /// Reads what to_dict wrote; missing keys keep their values.
+  virtual void from_dict(const OptimizerDict& d);
+  /// to_dict and from_dict through a nlohmann::json, for callers that hold one; they need
+  /// ember/optim/serialize.h, which converts OptimizerDict (this header needs no JSON library).
+  template <class Json>
+  void to_json(Json& j) const {
+    OptimizerDict d;
+    to_dict(d);
+    j = d;
+  }
+  template <class Json>
+  void from_json(const Json& j) {
+    from_dict(j.template get<OptimizerDict>());
+  }
 };
 
 /// CRTP helper: clone, get_lr and set_lr for an options class with an `lr` EMBER_ARG.
@@ -66,8 +103,8 @@ class OptimizerParamState {
   /// are absent from a saved file. Saving and loading go through these slots.
   virtual std::vector<std::pair<std::string, Tensor*>> tensors() { return {}; }
   /// Non-tensor state ({"step": 12}).
-  virtual void to_json(nlohmann::json& j) const;
-  virtual void from_json(const nlohmann::json& j);
+  virtual void to_dict(OptimizerDict& d) const;
+  virtual void from_dict(const OptimizerDict& d);
 };
 
 template <class Derived>

@@ -15,8 +15,8 @@ struct RMSpropOptions : public OptimizerCloneableOptions<RMSpropOptions> {
   EMBER_ARG(bool, centered) = false;
 
  public:
-  void to_json(nlohmann::json& j) const override;
-  void from_json(const nlohmann::json& j) override;
+  void to_dict(OptimizerDict& d) const override;
+  void from_dict(const OptimizerDict& d) override;
 };
 
 struct RMSpropParamState : public OptimizerCloneableParamState<RMSpropParamState> {
@@ -31,8 +31,8 @@ struct RMSpropParamState : public OptimizerCloneableParamState<RMSpropParamState
             {"momentum_buffer", &momentum_buffer_},
             {"grad_avg", &grad_avg_}};
   }
-  void to_json(nlohmann::json& j) const override;
-  void from_json(const nlohmann::json& j) override;
+  void to_dict(OptimizerDict& d) const override;
+  void from_dict(const OptimizerDict& d) override;
 };
 
 /// g = grad + weight_decay·p;  s = α·s + (1 − α)·g²;  (centered: ḡ = α·ḡ + (1 − α)·g, s − ḡ²);

@@ -17,10 +17,13 @@
 // optimizer, so the order of loading the optimizer and the scheduler does not matter.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <variant>
+#include <vector>
 
 #include "ember/io/serialize.h"
 #include "ember/optim/optimizer.h"
@@ -29,21 +32,56 @@
 
 namespace ember::optim {
 
+// ---- OptimizerDict <-> JSON (nlohmann's to_json/from_json, found by argument-dependent lookup)
+
+inline void to_json(nlohmann::json& j, const OptimizerDict& d) {
+  j = nlohmann::json::object();
+  for (const auto& [key, value] : d.items())
+    std::visit([&, &key = key](const auto& v) { j[key] = v; }, value);
+}
+/// Numbers, flags, text and lists of numbers; a null is an absent key (PyTorch writes None).
+inline void from_json(const nlohmann::json& j, OptimizerDict& d) {
+  EMBER_CHECK(j.is_object(), "optimizer: expected a JSON object of options but got ",
+              j.type_name());
+  d = {};
+  for (const auto& [key, v] : j.items()) {
+    if (v.is_null()) continue;
+    if (v.is_boolean()) {
+      d.set(key, v.get<bool>());
+    } else if (v.is_number_integer()) {
+      d.set(key, v.get<int64_t>());
+    } else if (v.is_number()) {
+      d.set(key, v.get<double>());
+    } else if (v.is_string()) {
+      d.set(key, v.get<std::string>());
+    } else {
+      const bool numbers = v.is_array() && std::all_of(v.begin(), v.end(),
+                                                       [](const auto& e) { return e.is_number(); });
+      EMBER_CHECK(numbers, "optimizer: \"", key, "\" holds a JSON ", v.type_name(),
+                  "; options are numbers, flags, text or lists of numbers");
+      d.set(key, v.get<std::vector<double>>());
+    }
+  }
+}
+
+// ---- optimizers -------------------------------------------------------------------------------
+
 inline io::Archive to_archive(const Optimizer& o) {
   io::Archive a;
   nlohmann::json groups = nlohmann::json::array(), state = nlohmann::json::object();
   int64_t index = 0;
   for (const auto& group : o.param_groups()) {
-    nlohmann::json g = nlohmann::json::object();
-    group.options().to_json(g);
+    OptimizerDict options;
+    group.options().to_dict(options);
+    nlohmann::json g = options;
     g["params"] = nlohmann::json::array();
     for (const Tensor& p : group.params()) {
       g["params"].push_back(index);
       auto it = o.state().find(Optimizer::state_key(p));
       if (it != o.state().end()) {
-        nlohmann::json s = nlohmann::json::object();
-        it->second->to_json(s);
-        state[std::to_string(index)] = s;
+        OptimizerDict scalars;
+        it->second->to_dict(scalars);
+        state[std::to_string(index)] = scalars;
         // tensors() hands out slots for loading; saving only reads them.
         for (auto& [name, t] : const_cast<OptimizerParamState&>(*it->second).tensors())
           if (t->defined())
@@ -79,7 +117,7 @@ inline void from_archive(Optimizer& o, const io::Archive& a) {
                 " parameters in the file, ", mine[g].params().size(), " here");
     for (const Tensor& p : mine[g].params()) params.push_back(&p);
     options.push_back(mine[g].options().clone());
-    options.back()->from_json(groups[g]);
+    options.back()->from_dict(groups[g].get<OptimizerDict>());
   }
   std::map<std::string, const Tensor*> tensors;
   for (const auto& [name, t] : a.tensors) tensors[name] = &t;
@@ -90,7 +128,7 @@ inline void from_archive(Optimizer& o, const io::Archive& a) {
                 " but the optimizer has ", params.size(), " parameters");
     const Tensor& p = *params[i];
     std::unique_ptr<OptimizerParamState> s = make_param_state(o);
-    s->from_json(scalars);
+    s->from_dict(scalars.get<OptimizerDict>());
     for (auto& [name, slot] : s->tensors()) {
       auto it = tensors.find("state." + key + "." + name);
       if (it == tensors.end()) continue;

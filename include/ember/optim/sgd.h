@@ -14,8 +14,8 @@ struct SGDOptions : public OptimizerCloneableOptions<SGDOptions> {
   EMBER_ARG(bool, nesterov) = false;
 
  public:
-  void to_json(nlohmann::json& j) const override;
-  void from_json(const nlohmann::json& j) override;
+  void to_dict(OptimizerDict& d) const override;
+  void from_dict(const OptimizerDict& d) override;
 };
 
 struct SGDParamState : public OptimizerCloneableParamState<SGDParamState> {
