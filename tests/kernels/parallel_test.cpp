@@ -106,6 +106,21 @@ TEST(ParallelFor, NestedCallsRunSerially) {
   EXPECT_EQ(inner_chunks.load(), 4);
 }
 
+TEST(ParallelFor, NestedCallIsChunkZeroOfOne) {
+  // Scratch sized by num_threads() inside a chunk (1) must be indexable by thread_num() in a
+  // nested call; the outer chunk's index comes back after it.
+  ThreadCount threads(4);
+  std::vector<int> outer_ok(4, 0);
+  parallel_for(0, 4, 1, [&](int64_t b, int64_t) {
+    const int chunk = thread_num();
+    std::vector<int> scratch(num_threads(), 0);
+    parallel_for(0, 10, 1, [&](int64_t, int64_t) { scratch.at(thread_num())++; });
+    EXPECT_EQ(scratch, std::vector<int>{1});
+    outer_ok[b] = thread_num() == chunk;
+  });
+  EXPECT_EQ(outer_ok, (std::vector<int>{1, 1, 1, 1}));
+}
+
 TEST(ParallelFor, SafeFromSeveralUserThreads) {
   ThreadCount threads(2);
   constexpr int kUsers = 4, kReps = 200;

@@ -35,6 +35,9 @@ bool in_parallel();
 namespace detail {
 using ChunkFn = void (*)(const void* ctx, int64_t begin, int64_t end);
 void run_parallel(int64_t begin, int64_t end, int64_t grain, ChunkFn fn, const void* ctx);
+/// Runs fn over [begin, end) on this thread as chunk 0 of 1 (a parallel_for nested in a chunk),
+/// so that per-chunk scratch sized by num_threads() (1 there) is indexed by thread_num() 0.
+void run_nested(int64_t begin, int64_t end, ChunkFn fn, const void* ctx);
 }  // namespace detail
 
 /// Calls f(b, e) on disjoint sub-ranges covering [begin, end), each at least `grain` iterations
@@ -43,13 +46,12 @@ void run_parallel(int64_t begin, int64_t end, int64_t grain, ChunkFn fn, const v
 template <class F>
 void parallel_for(int64_t begin, int64_t end, int64_t grain, const F& f) {
   if (begin >= end) return;
-  if (end - begin <= grain || in_parallel() || num_threads() == 1) {
-    f(begin, end);
-    return;
-  }
-  detail::run_parallel(
-      begin, end, grain,
-      [](const void* ctx, int64_t b, int64_t e) { (*static_cast<const F*>(ctx))(b, e); }, &f);
+  constexpr detail::ChunkFn call = [](const void* ctx, int64_t b, int64_t e) {
+    (*static_cast<const F*>(ctx))(b, e);
+  };
+  if (in_parallel()) return detail::run_nested(begin, end, call, &f);
+  if (end - begin <= grain || num_threads() == 1) return f(begin, end);
+  detail::run_parallel(begin, end, grain, call, &f);
 }
 
 /// For the duration of its scope, parallel_for calls on this thread run serially (data-loader

@@ -252,6 +252,15 @@ SerialGuard::~SerialGuard() { t_in_parallel = prev_; }
 
 namespace detail {
 
+void run_nested(int64_t begin, int64_t end, ChunkFn fn, const void* ctx) {
+  struct ChunkZero {
+    int prev = t_chunk;
+    ChunkZero() { t_chunk = 0; }
+    ~ChunkZero() { t_chunk = prev; }
+  } scope;
+  fn(ctx, begin, end);
+}
+
 void run_parallel(int64_t begin, int64_t end, int64_t grain, ChunkFn fn, const void* ctx) {
   const int nt = wanted_threads();
   const int64_t len = end - begin, g = std::max<int64_t>(grain, 1);
