@@ -107,13 +107,18 @@ Tensor map_float(const Tensor& x, const char* name, F f) {
   return out;
 }
 
-/// Computes f(a, b) in the promoted dtype with broadcasting.
+/// Computes f(a, b) in the promoted dtype with broadcasting. Operands of one dtype and one shape
+/// (the common case, and all of a tiny op's cost) skip promotion and broadcasting.
 template <class F>
 Tensor map2(const Tensor& a, const Tensor& b, const char* name, F f) {
-  ScalarType t = result_type(a, b);
-  Tensor x = as_type(a, t), y = as_type(b, t);
-  Tensor out = new_empty(broadcast_shape(a.sizes(), b.sizes(), name), t);
-  EMBER_DISPATCH_ALL(t, name, [&] { binary_kernel<scalar_t, scalar_t, scalar_t>(out, x, y, f); });
+  const ScalarType t = result_type(a, b);
+  const bool same = a.scalar_type() == t && b.scalar_type() == t;
+  Tensor x = same ? Tensor() : as_type(a, t), y = same ? Tensor() : as_type(b, t);
+  const Tensor& u = same ? a : x;
+  const Tensor& v = same ? b : y;
+  Tensor out = a.sizes() == b.sizes() ? new_empty(a.sizes(), t)
+                                      : new_empty(broadcast_shape(a.sizes(), b.sizes(), name), t);
+  EMBER_DISPATCH_ALL(t, name, [&] { binary_kernel<scalar_t, scalar_t, scalar_t>(out, u, v, f); });
   return out;
 }
 

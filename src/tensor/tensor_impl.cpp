@@ -86,7 +86,7 @@ void TensorImpl::operator delete(TensorImpl* p, std::destroying_delete_t) {
 TensorImpl::TensorImpl(ContiguousTag, intrusive_ptr<StorageImpl> storage, ScalarType dtype,
                        IntArrayRef sizes)
     : storage_(std::move(storage)), sizes_(sizes), offset_(0), dtype_(dtype), device_(kCPU) {
-  strides_.resize(sizes.size());
+  strides_.resize_for_overwrite(sizes.size());
   int64_t s = 1;
   for (size_t i = sizes.size(); i-- > 0;) {
     strides_[i] = s;

@@ -79,6 +79,10 @@ inline void maybe_mark_view(const Tensor& out, const Tensor& in) {
 template <class Op, class... Ts>
 Tensor apply(Op op, const Ts&... inputs) {
   if (!GradMode::is_enabled()) return op.forward(inputs...);
+  if constexpr (sizeof...(Ts) > 1) {
+    // Nothing to record (and nothing inside forward records either: no input requires grad).
+    if (!any_requires_grad(inputs...)) return op.forward(inputs...);
+  }
   Tensor out;
   const uint32_t saves = detail::saved_count();
   {

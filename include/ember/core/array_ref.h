@@ -80,8 +80,13 @@ class SmallVec {
   ~SmallVec() { release(); }
 
   void assign(ArrayRef<T> a) {
-    resize(a.size());
+    resize_for_overwrite(a.size());
     for (size_t i = 0; i < a.size(); ++i) data_[i] = a[i];
+  }
+  /// Resizes leaving new elements unset: the caller writes every one of them.
+  void resize_for_overwrite(size_t n) {
+    if (n > cap_) grow(n);
+    size_ = n;
   }
   void resize(size_t n, T v = T()) {
     if (n > cap_) grow(n);
