@@ -27,8 +27,8 @@ ScalarType result_type(const Tensor& a, const Tensor& b);
 ScalarType result_type(const Tensor& a, const Scalar& s);
 /// Converts (never copies when the dtype already matches).
 inline Tensor as_type(const Tensor& t, ScalarType s) { return t.scalar_type() == s ? t : t.to(s); }
-/// Allocates an output.
-Tensor new_empty(IntArrayRef shape, ScalarType t);
+/// Allocates an output (errors name `op`).
+Tensor new_empty(IntArrayRef shape, ScalarType t, const char* op = "empty");
 /// For in-place ops: throws if the result type cannot be stored in `self`'s dtype.
 void check_inplace_cast(ScalarType result, const Tensor& self, const char* op);
 /// Sum `g` to `shape` and cast it to `dtype` (the gradient of a broadcast input).

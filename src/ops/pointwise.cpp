@@ -56,8 +56,8 @@ ScalarType result_type(const Tensor& a, const Scalar& s) {
   return cs == 2 ? get_default_dtype() : kLong;
 }
 
-Tensor new_empty(IntArrayRef shape, ScalarType t) {
-  return Tensor(TensorImpl::make_contiguous(shape, t));
+Tensor new_empty(IntArrayRef shape, ScalarType t, const char* op) {
+  return Tensor(TensorImpl::make_contiguous(shape, t, op));
 }
 
 void check_inplace_cast(ScalarType result, const Tensor& self, const char* op) {

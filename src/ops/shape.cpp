@@ -33,7 +33,8 @@ DimVector infer_size(IntArrayRef shape, int64_t numel, const char* op) {
       infer = static_cast<int64_t>(i);
     } else {
       EMBER_CHECK(shape[i] >= 0, op, ": invalid shape dimension ", shape[i], " in ", shape);
-      known *= shape[i];
+      EMBER_CHECK(!__builtin_mul_overflow(known, shape[i], &known), op, ": shape ", shape,
+                  " is invalid for input of size ", numel);
     }
   }
   if (infer >= 0) {
@@ -131,9 +132,9 @@ struct Transpose {
   static constexpr const char* name = "TransposeBackward0";
   int64_t d0, d1;
   Tensor forward(const Tensor& x) {
-    if (x.dim() == 0) return make_view(x, {}, {}, x.storage_offset());
     d0 = maybe_wrap_dim(d0, x.dim(), "transpose");
     d1 = maybe_wrap_dim(d1, x.dim(), "transpose");
+    if (x.dim() == 0) return make_view(x, {}, {}, x.storage_offset());
     DimVector sizes(x.sizes()), strides(x.strides());
     std::swap(sizes[d0], sizes[d1]);
     std::swap(strides[d0], strides[d1]);
@@ -447,7 +448,7 @@ Tensor narrow(const Tensor& x, int64_t dim, int64_t start, int64_t length) {
   dim = maybe_wrap_dim(dim, x.dim(), "narrow");
   const int64_t n = x.size(dim);
   if (start < 0) start += n;
-  EMBER_CHECK(start >= 0 && length >= 0 && start + length <= n, "narrow: start (", start,
+  EMBER_CHECK(start >= 0 && length >= 0 && length <= n - start, "narrow: start (", start,
               ") + length (", length, ") exceeds dimension size (", n, ") of shape ", x.sizes());
   return slice(x, dim, start, start + length, 1);
 }
@@ -455,10 +456,27 @@ Tensor as_strided(const Tensor& x, IntArrayRef size, IntArrayRef stride,
                   std::optional<int64_t> offset) {
   EMBER_CHECK(size.size() == stride.size(), "as_strided: mismatch in length of strides and shape");
   const int64_t off = offset.value_or(x.storage_offset());
-  int64_t max_index = off;
-  for (size_t i = 0; i < size.size(); ++i)
-    if (size[i] > 0) max_index += (size[i] - 1) * stride[i];
-  EMBER_CHECK(x.impl()->storage()->nbytes() >= (max_index + 1) * x.element_size() || x.numel() == 0,
+  for (int64_t s : size)
+    EMBER_CHECK(s >= 0, "as_strided: Trying to create tensor with negative dimension ", s, ": ",
+                size);
+  for (int64_t s : stride)
+    EMBER_CHECK(
+        s >= 0,
+        "as_strided: Negative strides are not supported at the moment, got strides: ", stride);
+  EMBER_CHECK(off >= 0, "as_strided: Tensor: invalid storage offset ", off);
+  // The last element's byte (checked for overflow); nothing is read when an extent is 0.
+  bool empty = false, overflow = false;
+  int64_t max_index = off, term = 0;
+  for (size_t i = 0; i < size.size(); ++i) {
+    empty = empty || size[i] == 0;
+    if (size[i] == 0) continue;
+    overflow = overflow || __builtin_mul_overflow(size[i] - 1, stride[i], &term) ||
+               __builtin_add_overflow(max_index, term, &max_index);
+  }
+  int64_t need = 0;
+  overflow = overflow || __builtin_add_overflow(max_index, 1, &need) ||
+             __builtin_mul_overflow(need, x.element_size(), &need);
+  EMBER_CHECK(empty || (!overflow && x.impl()->storage()->nbytes() >= need),
               "as_strided: setStorage: sizes ", size, ", strides ", stride, " and offset ", off,
               " require more storage than the tensor's ", x.impl()->storage()->nbytes(), " bytes");
   EMBER_CHECK(x.is_contiguous() || !x.requires_grad(),

@@ -256,6 +256,7 @@ Tensor integer_mod(const Tensor& x, int64_t d, const char* op, bool floored) {
   return map_numeric(x, op, [d, floored](auto v) -> decltype(v) {
     using T = decltype(v);
     if constexpr (std::is_integral_v<T>) {
+      if (d == -1) return T(0);  // INT64_MIN % -1 traps in C++; the result is 0
       const int64_t r = static_cast<int64_t>(v) % d;
       return static_cast<T>(floored && r != 0 && ((r < 0) != (d < 0)) ? r + d : r);
     } else {

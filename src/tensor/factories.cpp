@@ -133,10 +133,10 @@ void fill_randint(Tensor& t, int64_t low, int64_t high, Generator& g) {
 }  // namespace
 
 Tensor empty(IntArrayRef size, const TensorOptions& o) {
-  return finish(new_empty(size, o.dtype()), o);
+  return finish(new_empty(size, o.dtype(), "empty"), o);
 }
 Tensor zeros(IntArrayRef size, const TensorOptions& o) {
-  Tensor t = new_empty(size, o.dtype());
+  Tensor t = new_empty(size, o.dtype(), "zeros");
   std::memset(t.data_ptr(), 0, t.nbytes());
   return finish(t, o);
 }
@@ -148,7 +148,7 @@ Tensor full(IntArrayRef size, const Scalar& v, const TensorOptions& o) {
                        : v.is_boolean()  ? kBool
                        : v.is_integral() ? kLong
                                          : get_default_dtype();
-  Tensor r = new_empty(size, t);
+  Tensor r = new_empty(size, t, "full");
   {
     NoGradGuard g;
     r.fill_(v);
@@ -179,7 +179,7 @@ Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step, const 
               "inconsistent with step sign (start=",
               start, ", end=", end, ", step=", step, ")");
   const int64_t n = static_cast<int64_t>(std::ceil((e - s) / st));
-  Tensor r = new_empty({n}, t);
+  Tensor r = new_empty({n}, t, "arange");
   EMBER_DISPATCH_ALL(t, "arange", [&] {
     scalar_t* p = r.data_ptr<scalar_t>();
     if (!fp && is_integral(t)) {
@@ -221,17 +221,17 @@ Tensor randn(IntArrayRef size, const TensorOptions& o) {
   return randn(size, default_generator(), o);
 }
 Tensor rand(IntArrayRef size, Generator& gen, const TensorOptions& o) {
-  Tensor t = new_empty(size, o.dtype());
+  Tensor t = new_empty(size, o.dtype(), "rand");
   fill_uniform(t, 0, 1, gen);
   return finish(t, o);
 }
 Tensor randn(IntArrayRef size, Generator& gen, const TensorOptions& o) {
-  Tensor t = new_empty(size, o.dtype());
+  Tensor t = new_empty(size, o.dtype(), "randn");
   fill_normal(t, 0, 1, gen);
   return finish(t, o);
 }
 Tensor normal(double mean, double std, IntArrayRef size, const TensorOptions& o) {
-  Tensor t = new_empty(size, o.dtype());
+  Tensor t = new_empty(size, o.dtype(), "randn");
   fill_normal(t, mean, std, default_generator());
   return finish(t, o);
 }

@@ -15,10 +15,12 @@ using namespace ops;  // NOLINT
 
 int64_t Tensor::size(int64_t d) const {
   const auto& i = impl_checked();
+  EMBER_CHECK(i->dim() > 0, "size: dimension specified as ", d, " but tensor has no dimensions");
   return i->sizes()[maybe_wrap_dim(d, i->dim(), "size")];
 }
 int64_t Tensor::stride(int64_t d) const {
   const auto& i = impl_checked();
+  EMBER_CHECK(i->dim() > 0, "stride: dimension specified as ", d, " but tensor has no dimensions");
   return i->strides()[maybe_wrap_dim(d, i->dim(), "stride")];
 }
 

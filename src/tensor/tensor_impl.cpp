@@ -2,7 +2,9 @@
 #include "ember/tensor/tensor_impl.h"
 
 #include <cstdlib>
+#include <iomanip>
 #include <new>
+#include <sstream>
 
 #include "ember/autograd/node.h"
 #include "ember/core/error.h"
@@ -56,12 +58,34 @@ DimVector contiguous_strides(IntArrayRef sizes) {
 
 int64_t compute_numel(IntArrayRef sizes, const char* op) {
   int64_t n = 1;
-  for (int64_t s : sizes) {
-    EMBER_CHECK(s >= 0, op, ": negative dimension ", s, " in size ", sizes);
-    n *= s;
-  }
+  for (int64_t s : sizes) EMBER_CHECK(s >= 0, op, ": negative dimension ", s, " in size ", sizes);
+  for (int64_t s : sizes)
+    EMBER_CHECK(!__builtin_mul_overflow(n, s, &n), op,
+                ": Storage size calculation overflowed with sizes=", sizes);
   return n;
 }
+
+int64_t compute_nbytes(IntArrayRef sizes, ScalarType dtype, const char* op) {
+  int64_t nbytes = 0;
+  EMBER_CHECK(!__builtin_mul_overflow(compute_numel(sizes, op), element_size(dtype), &nbytes), op,
+              ": Storage size calculation overflowed with sizes=", sizes);
+  return nbytes;
+}
+
+namespace {
+std::string format_bytes(int64_t n) {
+  const char* units[] = {"bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+  double v = static_cast<double>(n);
+  int u = 0;
+  while (v >= 1024 && u < 6) v /= 1024, ++u;
+  std::ostringstream s;
+  if (u == 0)
+    s << n << " bytes";
+  else
+    s << std::setprecision(3) << v << " " << units[u];
+  return s.str();
+}
+}  // namespace
 
 TensorImpl::TensorImpl(intrusive_ptr<StorageImpl> storage, ScalarType dtype, IntArrayRef sizes,
                        IntArrayRef strides, int64_t offset, Device device)
@@ -96,11 +120,17 @@ TensorImpl::TensorImpl(ContiguousTag, intrusive_ptr<StorageImpl> storage, Scalar
   for (int64_t d : sizes) numel_ *= d;
 }
 
-intrusive_ptr<TensorImpl> TensorImpl::make_contiguous(IntArrayRef sizes, ScalarType dtype) {
-  const int64_t nbytes = compute_numel(sizes) * element_size(dtype);
+intrusive_ptr<TensorImpl> TensorImpl::make_contiguous(IntArrayRef sizes, ScalarType dtype,
+                                                      const char* op) {
+  const int64_t nbytes = compute_nbytes(sizes, dtype, op);
   constexpr int64_t kInlineBytes = 512;  // small enough for malloc's thread cache
   if (nbytes > kInlineBytes) {
-    auto storage = intrusive_ptr<StorageImpl>::make(nbytes);
+    intrusive_ptr<StorageImpl> storage;
+    try {
+      storage = intrusive_ptr<StorageImpl>::make(nbytes);
+    } catch (const std::bad_alloc&) {
+      EMBER_CHECK(false, op, ": cannot allocate ", format_bytes(nbytes), " for shape ", sizes);
+    }
     return intrusive_ptr<TensorImpl>(
         new TensorImpl(ContiguousTag{}, std::move(storage), dtype, sizes));
   }
@@ -137,8 +167,7 @@ void TensorImpl::set_data_from(const TensorImpl& src) {
 }
 
 void TensorImpl::refresh() {
-  numel_ = 1;
-  for (int64_t s : sizes_) numel_ *= s;
+  numel_ = compute_numel(sizes_);
   contiguous_ = true;
   int64_t expected = 1;
   for (size_t i = sizes_.size(); i-- > 0;) {

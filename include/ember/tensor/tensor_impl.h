@@ -24,7 +24,10 @@ class TensorImpl final : public RefCounted {
   /// A new contiguous tensor of uninitialised memory. Small ones are a single allocation that
   /// holds this TensorImpl, its StorageImpl and the data (the per-op overhead of tiny tensors
   /// is mostly allocation).
-  static intrusive_ptr<TensorImpl> make_contiguous(IntArrayRef sizes, ScalarType dtype);
+  /// Sizes whose byte count overflows, or memory that cannot be had, raise an ember::Error
+  /// naming `op` and the shape.
+  static intrusive_ptr<TensorImpl> make_contiguous(IntArrayRef sizes, ScalarType dtype,
+                                                   const char* op = "empty");
   /// Destroys the impl; frees it unless it lives in its storage's block (C++20 destroying
   /// delete).
   void operator delete(TensorImpl* p, std::destroying_delete_t);
@@ -77,7 +80,9 @@ class TensorImpl final : public RefCounted {
 
 /// Row-major strides for `sizes`.
 DimVector contiguous_strides(IntArrayRef sizes);
-/// Product of sizes; throws on negative sizes (naming `op`).
+/// Product of sizes; throws on negative sizes and on overflow (naming `op`).
 int64_t compute_numel(IntArrayRef sizes, const char* op = "tensor");
+/// compute_numel × the dtype's size, checked for overflow.
+int64_t compute_nbytes(IntArrayRef sizes, ScalarType dtype, const char* op = "tensor");
 
 }  // namespace ember
