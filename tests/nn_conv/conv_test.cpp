@@ -229,6 +229,16 @@ TEST(Conv2d, BadArguments) {
               HasSubstr("conv2d: expected bias of shape [6]"));
   EXPECT_THAT(error_of([&] { conv2d(x, w, {}, 0, 0, 1, 2); }),
               HasSubstr("conv2d: non-positive stride"));
+  // A kernel with an empty extent is refused up front (it used to reach gemm in a parallel region).
+  for (std::vector<int64_t> k :
+       {std::vector<int64_t>{6, 2, 0, 0}, std::vector<int64_t>{6, 2, 3, 0}})
+    EXPECT_THAT(
+        error_of([&] { conv2d(x, randn(k), {}, 1, 0, 1, 2); }),
+        HasSubstr("conv2d: kernel size should be greater than zero, but got weight of size"));
+  EXPECT_THAT(error_of([&] {
+                conv_transpose2d(randn({1, 6, 4, 4}), randn({6, 2, 0, 3}));
+              }),
+              HasSubstr("conv_transpose2d: kernel size should be greater than zero"));
   EXPECT_THAT(error_of([&] {
                 conv2d(x, w, {}, {1, 1, 1}, 0, 1, 2);
               }),

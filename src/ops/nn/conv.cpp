@@ -220,6 +220,8 @@ Tensor convolution(const Tensor& input, const Tensor& weight, const Tensor& bias
   if (D == 1) x = x.unsqueeze(2), w = w.unsqueeze(2);
   const int64_t N = x.size(0), C = x.size(1), H = x.size(2), W = x.size(3);
   const int64_t KH = w.size(2), KW = w.size(3), G = a.groups;
+  EMBER_CHECK(KH > 0 && KW > 0, op,
+              ": kernel size should be greater than zero, but got weight of size ", weight.sizes());
 
   ConvGeom g{};
   g.n = N, g.kh = KH, g.kw = KW, g.sh = s[0], g.sw = s[1], g.ph = p[0], g.pw = p[1];
