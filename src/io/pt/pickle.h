@@ -1,0 +1,43 @@
+// The pickle side of PyTorch archives: a restricted unpickler (the opcodes torch.save emits and
+// the globals PyTorch's weights_only unpickler allows) that builds a pt::Value, and a pickler
+// that writes a pt::Value as torch.save does (protocol 2, storages as persistent ids).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ember/io/pt.h"
+#include "ember/tensor/storage.h"
+
+namespace ember::pt::pickle {
+
+/// Hands the unpickler the storage of persistent id ('storage', <class>, key, location, numel):
+/// `nbytes` = numel * element_size(dtype), already overflow-checked. Called once per key.
+using StorageLoader = std::function<intrusive_ptr<StorageImpl>(const std::string& key,
+                                                               ScalarType dtype, uint64_t nbytes)>;
+
+/// Unpickles `bytes` (data.pkl). Every problem is an ember::Error "<source>: <problem>".
+Value unpickle(std::string_view bytes, const StorageLoader& load_storage,
+               const std::string& source);
+
+/// A storage the pickle refers to, to be written as record data/<key>.
+struct StorageRecord {
+  std::string key;
+  intrusive_ptr<StorageImpl> storage;
+};
+
+struct Pickled {
+  std::string bytes;                    ///< data.pkl
+  std::vector<StorageRecord> storages;  ///< in order of first use (keys "0", "1", ...)
+};
+
+/// Pickles `value` as torch.save does. `detach` writes every tensor with requires_grad false.
+Pickled pickle(const Value& value, bool detach = false);
+
+/// PyTorch's storage class name of an ember dtype ("FloatStorage").
+const char* storage_class(ScalarType t);
+
+}  // namespace ember::pt::pickle
