@@ -11,6 +11,7 @@
 
 #include "ember/nn.h"
 #include "ember/tensor/factories.h"
+#include "io/pt_test_values.h"
 #include "support/support.h"
 
 namespace ember {
@@ -30,25 +31,7 @@ bool same_storage(const Tensor& a, const Tensor& b) {
   return a.unsafeGetTensorImpl()->storage().get() == b.unsafeGetTensorImpl()->storage().get();
 }
 
-// gen_pt.py's dtypes(), built in C++.
-io::NamedTensors expected_dtypes() {
-  const float nan = std::numeric_limits<float>::quiet_NaN(), inf = INFINITY;
-  return {
-      {"f32",
-       from_values<float>({1.5f, -0.0f, nan, inf, -inf, 3.4028234663852886e38f, 1e-45f}, {7})},
-      {"f64", from_values<double>({0.1, -2.5, 1e300, -1e-300}, {2, 2})},
-      {"i64",
-       from_values<int64_t>(
-           {std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max(), 0, -1}, {4})},
-      {"i32",
-       from_values<int32_t>(
-           {std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max(), 7}, {3})},
-      {"u8", from_values<uint8_t>({0, 1, 128, 255}, {4})},
-      {"bool", from_values<bool>({true, false, false, true}, {2, 2})},
-      {"scalar", from_values<double>({2.25}, {})},
-      {"empty", from_values<float>({}, {0, 3})},
-  };
-}
+using pt_test::expected_dtypes;
 
 void expect_same_state(const io::NamedTensors& got, const io::NamedTensors& want) {
   ASSERT_EQ(got.size(), want.size());
