@@ -15,10 +15,14 @@ values in C++ and compares them bit for bit, so keep the two in step.
   adam.pt        Adam(lr=0.01, betas=(0.8, 0.9)) state_dict after 3 steps on a Linear(3, 2),
                  and adam_model.pt, the Linear's state_dict after those steps
   float16.pt bfloat16.pt int8.pt int16.pt complex64.pt   one tensor each: dtypes ember lacks
+  deflated.pt    dtypes.pt with every record recompressed by zipfile.ZIP_DEFLATED (fixed
+                 timestamps); torch.load reads it as it reads dtypes.pt
   evil.pt        a pickle whose object calls os.system when unpickled (never called here)
 """
 import collections
 import os
+import zipfile
+
 import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -91,8 +95,22 @@ class Evil:
         return (os.system, ("echo ember-was-pwned",))
 
 
+def deflate(src, dst):
+    with zipfile.ZipFile(os.path.join(HERE, src)) as zin, \
+            zipfile.ZipFile(os.path.join(HERE, dst), "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            out = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            out.compress_type = zipfile.ZIP_DEFLATED
+            zout.writestr(out, zin.read(info.filename))
+    got = torch.load(os.path.join(HERE, dst), weights_only=True)
+    assert all(a.dtype == b.dtype and a.shape == b.shape and
+               a.reshape(-1).view(torch.uint8).equal(b.reshape(-1).view(torch.uint8))
+               for a, b in zip(got.values(), dtypes().values()))
+
+
 def main():
     save(dtypes(), "dtypes.pt")
+    deflate("dtypes.pt", "deflated.pt")
     save(views(), "views.pt")
     save(nested(), "nested.pt")
     module_and_adam()
