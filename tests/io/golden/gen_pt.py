@@ -13,7 +13,8 @@ values in C++ and compares them bit for bit, so keep the two in step.
   module.pt      state_dict() of Sequential(Linear(3, 2), BatchNorm1d(2)) after one training
                  step (carries _metadata, set through BUILD)
   adam.pt        Adam(lr=0.01, betas=(0.8, 0.9)) state_dict after 3 steps on a Linear(3, 2),
-                 and adam_model.pt, the Linear's state_dict after those steps
+                 and adam_model.pt, the Linear's state_dict after those steps;
+                 adam_after.pt: the input x and the Linear's weights after 2 more steps
   float16.pt bfloat16.pt int8.pt int16.pt complex64.pt   one tensor each: dtypes ember lacks
   deflated.pt    dtypes.pt with every record recompressed by zipfile.ZIP_DEFLATED (fixed
                  timestamps); torch.load reads it as it reads dtypes.pt
@@ -88,6 +89,11 @@ def module_and_adam():
         opt.step()
     save(opt.state_dict(), "adam.pt")
     save(lin.state_dict(), "adam_model.pt")
+    for _ in range(2):
+        opt.zero_grad()
+        (lin(x) ** 2).sum().backward()
+        opt.step()
+    save({"x": x, "weight": lin.weight.detach(), "bias": lin.bias.detach()}, "adam_after.pt")
 
 
 class Evil:
