@@ -148,6 +148,38 @@ TEST(PtLoad, StateDictFeedsLoadStateDict) {
   EXPECT_EQ(r.missing_keys.size(), 5u);
 }
 
+TEST(PtLoad, LibtorchTorchSaveArchives) {
+  // tests/io/golden/gen_libtorch.cpp: libtorch's torch::save writes TorchScript containers.
+  const pt::Value t = pt::load(golden("libtorch_tensor.pt"));
+  EXPECT_TRUE(t.ordered());  // the archive's module object, as an OrderedDict of attributes
+  const Tensor six = arange(6, TensorOptions().dtype(kFloat)).reshape({2, 3});
+  EXPECT_TRUE(same_tensor(t.at("0").to_tensor(), six));
+  const io::NamedTensors v = pt::load_state_dict(golden("libtorch_vector.pt"));
+  ASSERT_EQ(v.size(), 2u);
+  EXPECT_EQ(v[0].first, "0");
+  EXPECT_TRUE(same_tensor(v[0].second, arange(4, TensorOptions().dtype(kLong))));
+  EXPECT_TRUE(same_tensor(v[1].second, from_values<float>({1, 4}, {2})));
+  EXPECT_TRUE(v[1].second.strides().equals({3}));  // still a view of the (2, 3) storage
+  EXPECT_EQ(v[1].second.storage_offset(), 1);
+  EXPECT_EQ(v[1].second.unsafeGetTensorImpl()->storage()->nbytes(), 24);
+  // A module: submodules give dotted names, which feed nn::load_state_dict directly.
+  const io::NamedTensors sd = pt::load_state_dict(golden("libtorch_sequential.pt"));
+  nn::Sequential net(nn::Linear(3, 2), nn::BatchNorm1d(2));
+  std::vector<std::string> got, want;
+  for (const auto& [name, x] : sd) got.push_back(name);
+  for (const auto& [name, x] : nn::state_dict(*net)) want.push_back(name);
+  EXPECT_EQ(got, want);
+  nn::load_state_dict(*net, sd);
+  for (const auto& [name, p] : net->named_parameters()) {
+    SCOPED_TRACE(name);
+    EXPECT_TRUE(same_tensor(
+        p, (arange(p.numel(), TensorOptions().dtype(kFloat)) * 0.25 - 1).reshape(p.sizes())));
+  }
+  const auto buffers = net->named_buffers();
+  EXPECT_TRUE(same_tensor(buffers["1.running_var"], from_values<float>({2, 2}, {2})));
+  EXPECT_EQ(buffers["1.num_batches_tracked"].item<int64_t>(), 7);
+}
+
 TEST(PtLoad, DtypesEmberLacksAreNamed) {
   for (const char* name : {"float16", "bfloat16", "int8", "int16", "complex64"}) {
     SCOPED_TRACE(name);

@@ -18,6 +18,10 @@
 // Every record lives under one top-level folder, <archive> (ember writes "archive", as PyTorch 2
 // does; PyTorch 1.13 uses the file's name).
 //
+// TorchScript archives (libtorch's torch::save, torch.jit.save) are read too: they add
+// constants.pkl and code/, and pickle objects of __torch__ classes, which read as OrderedDicts of
+// their attributes (a module saved by torch::save: its parameters, buffers and submodules).
+//
 // Safety: the unpickler is restricted as PyTorch's weights_only unpickler is. It accepts only the
 // opcodes torch.save emits and only the globals that unpickler allows (collections.OrderedDict,
 // torch._utils._rebuild_tensor_v2, torch._utils._rebuild_parameter, the storage classes, ...);
@@ -125,10 +129,12 @@ Value parse(std::string_view bytes, std::string_view source = "<memory>");
 
 /// Reads a state_dict: the file's object must be a dict (OrderedDict) of strings to tensors.
 /// Returns the tensors in the file's key order, ready for nn::load_state_dict(module, ...).
+/// A libtorch torch::save archive of a module reads the same way: its submodules (nested dicts)
+/// give dotted names ("0.weight"), as module->named_parameters() spells them.
 io::NamedTensors load_state_dict(const std::filesystem::path& path);
 
-/// The tensors of a dict of strings to tensors (e.g. `to_state_dict(load(p).at("model"))`).
-/// `what` names it in errors.
+/// The tensors of a dict of strings to tensors (e.g. `to_state_dict(load(p).at("model"))`);
+/// nested dicts of strings add their key and a dot to the names. `what` names it in errors.
 io::NamedTensors to_state_dict(const Value& dict, std::string_view what = "value");
 
 // ---- writing -----------------------------------------------------------------------------------

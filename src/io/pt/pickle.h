@@ -20,8 +20,11 @@ using StorageLoader = std::function<intrusive_ptr<StorageImpl>(const std::string
                                                                ScalarType dtype, uint64_t nbytes)>;
 
 /// Unpickles `bytes` (data.pkl). Every problem is an ember::Error "<source>: <problem>".
-Value unpickle(std::string_view bytes, const StorageLoader& load_storage,
-               const std::string& source);
+/// `torchscript`: the pickle of a TorchScript archive (torch.jit.save, libtorch's torch::save),
+/// whose objects of __torch__ classes (NEWOBJ, then BUILD with their attributes) become
+/// OrderedDicts of their attributes.
+Value unpickle(std::string_view bytes, const StorageLoader& load_storage, const std::string& source,
+               bool torchscript = false);
 
 /// A storage the pickle refers to, to be written as record data/<key>.
 struct StorageRecord {

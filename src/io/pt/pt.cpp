@@ -97,9 +97,9 @@ Value parse(std::string_view bytes, std::string_view source) {
     big_endian = o == "big";
   }
 
-  EMBER_CHECK(!record("constants.pkl"), where,
-              ": a TorchScript archive (torch.jit.save or libtorch's torch::save) is not "
-              "supported; save a state_dict with torch.save instead");
+  // TorchScript archives (torch.jit.save, libtorch's torch::save) hold a constants.pkl beside
+  // data.pkl; their objects read as OrderedDicts of attributes.
+  const bool torchscript = record("constants.pkl") != nullptr;
 
   const zip::Entry* data = record("data.pkl");
   EMBER_CHECK(data != nullptr, where, ": no ", prefix, "data.pkl record");
@@ -118,7 +118,7 @@ Value parse(std::string_view bytes, std::string_view source) {
     return storage;
   };
   std::string scratch;
-  return pickle::unpickle(zip.view(*data, scratch), load_storage, where);
+  return pickle::unpickle(zip.view(*data, scratch), load_storage, where, torchscript);
 }
 
 Value load(const std::filesystem::path& path) {
@@ -126,18 +126,30 @@ Value load(const std::filesystem::path& path) {
   return parse(file.bytes(), path.string());
 }
 
+namespace {
+// The tensors of `dict` under prefix + key; nested dicts (a TorchScript module's submodules)
+// add their key and a dot.
+void flatten(const Value& dict, const std::string& prefix, std::string_view what,
+             io::NamedTensors& out) {
+  for (const auto& [k, v] : dict.dict_items()) {
+    EMBER_CHECK(k.is_string(), what, " has a key of type ", k.type_name(),
+                " (a state_dict's keys are strings)");
+    const std::string name = prefix + k.to_string();
+    if (v.is_dict()) {
+      flatten(v, name + ".", what, out);
+      continue;
+    }
+    EMBER_CHECK(v.is_tensor(), what, "['", name, "'] is a ", v.type_name(), ", not a tensor");
+    out.emplace_back(name, v.to_tensor());
+  }
+}
+}  // namespace
+
 io::NamedTensors to_state_dict(const Value& dict, std::string_view what) {
   EMBER_CHECK(dict.is_dict(), what, " is a ", dict.type_name(),
               ", not a dict of tensors (a state_dict)");
   io::NamedTensors out;
-  out.reserve(dict.size());
-  for (const auto& [k, v] : dict.dict_items()) {
-    EMBER_CHECK(k.is_string(), what, " has a key of type ", k.type_name(),
-                " (a state_dict's keys are strings)");
-    EMBER_CHECK(v.is_tensor(), what, "['", k.to_string(), "'] is a ", v.type_name(),
-                ", not a tensor");
-    out.emplace_back(k.to_string(), v.to_tensor());
-  }
+  flatten(dict, "", what, out);
   return out;
 }
 
