@@ -180,6 +180,14 @@ TEST(PtLoad, LibtorchTorchSaveArchives) {
   EXPECT_EQ(buffers["1.num_batches_tracked"].item<int64_t>(), 7);
 }
 
+TEST(PtLoad, TorchJitSaveArchives) {
+  // torch.jit.save of module.pt's module: its state reads as module.pt's, attributes such as
+  // "training" left out.
+  expect_same_state(pt::load_state_dict(golden("jit_module.pt")),
+                    pt::load_state_dict(golden("module.pt")));
+  EXPECT_TRUE(pt::load(golden("jit_module.pt")).at("training").to_bool());
+}
+
 TEST(PtLoad, DtypesEmberLacksAreNamed) {
   for (const char* name : {"float16", "bfloat16", "int8", "int16", "complex64"}) {
     SCOPED_TRACE(name);

@@ -70,7 +70,9 @@ void byteswap(char* p, int64_t nbytes, int64_t size) {
 
 }  // namespace
 
-Value parse(std::string_view bytes, std::string_view source) {
+namespace {
+// parse(), also telling whether the archive is a TorchScript one.
+Value parse_archive(std::string_view bytes, std::string_view source, bool& torchscript) {
   const std::string where = "pt::load: " + std::string(source);
   zip::Reader zip(bytes, where);
   EMBER_CHECK(!zip.entries().empty(), where, ": the archive is empty");
@@ -99,7 +101,7 @@ Value parse(std::string_view bytes, std::string_view source) {
 
   // TorchScript archives (torch.jit.save, libtorch's torch::save) hold a constants.pkl beside
   // data.pkl; their objects read as OrderedDicts of attributes.
-  const bool torchscript = record("constants.pkl") != nullptr;
+  torchscript = record("constants.pkl") != nullptr;
 
   const zip::Entry* data = record("data.pkl");
   EMBER_CHECK(data != nullptr, where, ": no ", prefix, "data.pkl record");
@@ -120,6 +122,12 @@ Value parse(std::string_view bytes, std::string_view source) {
   std::string scratch;
   return pickle::unpickle(zip.view(*data, scratch), load_storage, where, torchscript);
 }
+}  // namespace
+
+Value parse(std::string_view bytes, std::string_view source) {
+  bool torchscript;
+  return parse_archive(bytes, source, torchscript);
+}
 
 Value load(const std::filesystem::path& path) {
   MappedFile file(path);
@@ -128,17 +136,19 @@ Value load(const std::filesystem::path& path) {
 
 namespace {
 // The tensors of `dict` under prefix + key; nested dicts (a TorchScript module's submodules)
-// add their key and a dot.
-void flatten(const Value& dict, const std::string& prefix, std::string_view what,
+// add their key and a dot. `scripted`: other attributes of TorchScript objects ("training",
+// hyper-parameters) are skipped.
+void flatten(const Value& dict, const std::string& prefix, std::string_view what, bool scripted,
              io::NamedTensors& out) {
   for (const auto& [k, v] : dict.dict_items()) {
     EMBER_CHECK(k.is_string(), what, " has a key of type ", k.type_name(),
                 " (a state_dict's keys are strings)");
     const std::string name = prefix + k.to_string();
     if (v.is_dict()) {
-      flatten(v, name + ".", what, out);
+      flatten(v, name + ".", what, scripted, out);
       continue;
     }
+    if (scripted && !v.is_tensor()) continue;
     EMBER_CHECK(v.is_tensor(), what, "['", name, "'] is a ", v.type_name(), ", not a tensor");
     out.emplace_back(name, v.to_tensor());
   }
@@ -149,12 +159,19 @@ io::NamedTensors to_state_dict(const Value& dict, std::string_view what) {
   EMBER_CHECK(dict.is_dict(), what, " is a ", dict.type_name(),
               ", not a dict of tensors (a state_dict)");
   io::NamedTensors out;
-  flatten(dict, "", what, out);
+  flatten(dict, "", what, false, out);
   return out;
 }
 
 io::NamedTensors load_state_dict(const std::filesystem::path& path) {
-  return to_state_dict(load(path), "pt::load_state_dict: " + path.string() + ": the object");
+  MappedFile file(path);
+  bool torchscript;
+  const Value v = parse_archive(file.bytes(), path.string(), torchscript);
+  const std::string what = "pt::load_state_dict: " + path.string() + ": the object";
+  EMBER_CHECK(v.is_dict(), what, " is a ", v.type_name(), ", not a dict of tensors (a state_dict)");
+  io::NamedTensors out;
+  flatten(v, "", what, torchscript, out);
+  return out;
 }
 
 namespace {

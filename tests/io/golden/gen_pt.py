@@ -11,7 +11,8 @@ values in C++ and compares them bit for bit, so keep the two in step.
   nested.pt      list/tuple/dict nesting with ints (small, 16-bit, 32-bit, 64-bit, negative),
                  floats, strings, bools, None, int keys, a Parameter, a requires_grad tensor
   module.pt      state_dict() of Sequential(Linear(3, 2), BatchNorm1d(2)) after one training
-                 step (carries _metadata, set through BUILD)
+                 step (carries _metadata, set through BUILD); jit_module.pt: the same module
+                 through torch.jit.save (a TorchScript archive)
   adam.pt        Adam(lr=0.01, betas=(0.8, 0.9)) state_dict after 3 steps on a Linear(3, 2),
                  and adam_model.pt, the Linear's state_dict after those steps;
                  adam_after.pt: the input x and the Linear's weights after 2 more steps
@@ -80,6 +81,7 @@ def module_and_adam():
     x = torch.randn(4, 3)
     net(x).sum().backward()  # updates the running stats and num_batches_tracked
     save(net.state_dict(), "module.pt")
+    torch.jit.save(torch.jit.script(net), os.path.join(HERE, "jit_module.pt"))
 
     lin = torch.nn.Linear(3, 2)
     opt = torch.optim.Adam(lin.parameters(), lr=0.01, betas=(0.8, 0.9))
