@@ -188,6 +188,26 @@ TEST(PtLoad, TorchJitSaveArchives) {
   EXPECT_TRUE(pt::load(golden("jit_module.pt")).at("training").to_bool());
 }
 
+TEST(PtLoad, LegacyFormat) {
+  // torch.save(..., _use_new_zipfile_serialization=False): PyTorch's format before 1.6.
+  const pt::Value v = pt::load(golden("legacy.pt"));
+  expect_same_state(pt::to_state_dict(v.at("dtypes")), expected_dtypes());
+  const pt::Value& views = v.at("views");
+  const Tensor base = views.at("base").to_tensor();
+  EXPECT_TRUE(same_tensor(base, arange(12, TensorOptions().dtype(kFloat)).reshape({3, 4})));
+  for (const char* k : {"row", "slice", "t", "expand"})
+    EXPECT_TRUE(same_storage(base, views.at(k).to_tensor())) << k;
+  EXPECT_TRUE(
+      same_tensor(views.at("slice").to_tensor(), from_values<float>({1, 3, 5, 7, 9, 11}, {3, 2})));
+  // Truncated anywhere in its pickles or storages: an error naming the file.
+  const std::string bytes = testing::read_bytes(golden("legacy.pt"));
+  for (size_t n = 15; n < bytes.size(); n += 7) {
+    SCOPED_TRACE(n);
+    EXPECT_THAT(error_message([&] { pt::parse(bytes.substr(0, n), "old.pt"); }),
+                HasSubstr("pt::load: old.pt: "));
+  }
+}
+
 TEST(PtLoad, DtypesEmberLacksAreNamed) {
   for (const char* name : {"float16", "bfloat16", "int8", "int16", "complex64"}) {
     SCOPED_TRACE(name);

@@ -19,12 +19,16 @@ namespace ember::pt::pickle {
 using StorageLoader = std::function<intrusive_ptr<StorageImpl>(const std::string& key,
                                                                ScalarType dtype, uint64_t nbytes)>;
 
-/// Unpickles `bytes` (data.pkl). Every problem is an ember::Error "<source>: <problem>".
-/// `torchscript`: the pickle of a TorchScript archive (torch.jit.save, libtorch's torch::save),
-/// whose objects of __torch__ classes (NEWOBJ, then BUILD with their attributes) become
-/// OrderedDicts of their attributes.
+/// What a pickle comes from: torch.save's zip archive; a TorchScript archive (torch.jit.save,
+/// libtorch's torch::save), whose objects of __torch__ classes (NEWOBJ, then BUILD with their
+/// attributes) become OrderedDicts of their attributes; or the legacy (pre-1.6) stream, whose
+/// persistent ids have a sixth field, a storage view, which must be None.
+enum class Format { Zip, TorchScript, Legacy };
+
+/// Unpickles `bytes` (data.pkl) up to its STOP opcode; `end`, if given, receives the offset
+/// after it. Every problem is an ember::Error "<source>: data.pkl: <problem> (at byte N)".
 Value unpickle(std::string_view bytes, const StorageLoader& load_storage, const std::string& source,
-               bool torchscript = false);
+               Format format = Format::Zip, size_t* end = nullptr);
 
 /// A storage the pickle refers to, to be written as record data/<key>.
 struct StorageRecord {

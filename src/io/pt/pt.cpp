@@ -16,6 +16,7 @@
 #include "ember/core/error.h"
 #include "ember/io/atomic_file.h"
 #include "io/json_text.h"
+#include "io/pt/legacy.h"
 #include "io/pt/pickle.h"
 #include "io/pt/zip.h"
 
@@ -74,6 +75,11 @@ namespace {
 // parse(), also telling whether the archive is a TorchScript one.
 Value parse_archive(std::string_view bytes, std::string_view source, bool& torchscript) {
   const std::string where = "pt::load: " + std::string(source);
+  torchscript = false;
+  if (legacy::is_legacy(bytes)) return legacy::parse(bytes, where);
+  EMBER_CHECK(bytes.size() < 262 || bytes.substr(257, 5) != "ustar", where,
+              ": the tar format of PyTorch < 0.4 is not supported (load and save the file again "
+              "with a newer PyTorch)");
   zip::Reader zip(bytes, where);
   EMBER_CHECK(!zip.entries().empty(), where, ": the archive is empty");
   const std::string& first = zip.entries().front().name;
@@ -120,7 +126,8 @@ Value parse_archive(std::string_view bytes, std::string_view source, bool& torch
     return storage;
   };
   std::string scratch;
-  return pickle::unpickle(zip.view(*data, scratch), load_storage, where, torchscript);
+  return pickle::unpickle(zip.view(*data, scratch), load_storage, where,
+                          torchscript ? pickle::Format::TorchScript : pickle::Format::Zip);
 }
 }  // namespace
 

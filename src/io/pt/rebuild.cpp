@@ -30,9 +30,10 @@ void Unpickler::global(std::string_view module, std::string_view name) {
     g = G::Parameter;
   } else if ((module == "torch" || module == "torch.cuda") && (row = storage_row(name)) >= 0) {
     g = G::StorageClass;
-  } else if (script_ && (module == "__torch__" || module.substr(0, 10) == "__torch__.")) {
+  } else if (format_ == Format::TorchScript &&
+             (module == "__torch__" || module.substr(0, 10) == "__torch__.")) {
     g = G::ScriptClass;
-  } else if (script_ && module == "torch.jit._pickle" &&
+  } else if (format_ == Format::TorchScript && module == "torch.jit._pickle" &&
              (name == "restore_type_tag" || name.substr(0, 6) == "build_")) {
     g = G::Identity;
   } else if (allowed_by_pytorch_only(module, name)) {
@@ -173,7 +174,11 @@ void Unpickler::persistent_id() {
   const auto& t = items_of(pid);
   if (t.empty() || objs_[t[0]].kind != K::Str || strs_[objs_[t[0]].i] != "storage")
     fail("persistent id is not a ('storage', ...) tuple (only storages may be loaded)");
-  if (t.size() != 5) fail("persistent id has ", t.size(), " fields, expected 5");
+  const size_t fields = format_ == Format::Legacy ? 6 : 5;
+  if (t.size() != fields) fail("persistent id has ", t.size(), " fields, expected ", fields);
+  if (fields == 6 && objs_[t[5]].kind != K::None)
+    fail("legacy storage views (persistent ids with view metadata, PyTorch < 0.4) are not ",
+         "supported");
   const Obj& cls = objs_[t[1]];
   if (cls.kind != K::Global || cls.global != G::StorageClass)
     fail("persistent id names a ", kind_name(cls), " instead of a storage class");

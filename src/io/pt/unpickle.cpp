@@ -63,7 +63,7 @@ void Unpickler::set_items(uint32_t dict, const std::vector<uint32_t>& kv) {
   }
 }
 
-Value Unpickler::run() {
+Value Unpickler::run(size_t* end) {
   while (true) {
     op_pos_ = pos_;
     if (pos_ >= b_.size()) fail("truncated pickle (no STOP opcode)");
@@ -80,6 +80,7 @@ Value Unpickler::run() {
       case '.': {  // STOP
         if (stack_.empty()) fail("STOP with an empty stack");
         budget_ = 2 * objs_.size() + 1024;
+        if (end) *end = pos_;
         return to_value(stack_.back(), 0);
       }
       case '(':
@@ -249,8 +250,8 @@ Value Unpickler::run() {
 }  // namespace detail
 
 Value unpickle(std::string_view bytes, const StorageLoader& load_storage, const std::string& source,
-               bool torchscript) {
-  return detail::Unpickler(bytes, load_storage, source, torchscript).run();
+               Format format, size_t* end) {
+  return detail::Unpickler(bytes, load_storage, source, format).run(end);
 }
 
 }  // namespace ember::pt::pickle

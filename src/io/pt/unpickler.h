@@ -73,14 +73,16 @@ inline const char* kind_name(const Obj& o) {
 class Unpickler {
  public:
   Unpickler(std::string_view bytes, const StorageLoader& loader, const std::string& source,
-            bool torchscript)
-      : b_(bytes), loader_(loader), source_(source), script_(torchscript) {}
-  Value run();
+            Format format)
+      : b_(bytes), loader_(loader), source_(source), format_(format) {}
+  /// Runs to STOP; returns the value and where the pickle ended.
+  Value run(size_t* end);
 
  private:
   template <class... Args>
   [[noreturn]] void fail(const Args&... args) const {
-    EMBER_ERROR(source_, ": data.pkl: ", args..., " (at byte ", op_pos_, ")");
+    EMBER_ERROR(source_, format_ == Format::Legacy ? ": pickle: " : ": data.pkl: ", args...,
+                " (at byte ", op_pos_, ")");
   }
   std::string_view take(uint64_t n) {
     if (n > b_.size() - pos_)
@@ -151,7 +153,7 @@ class Unpickler {
   std::string_view b_;
   const StorageLoader& loader_;
   const std::string& source_;
-  bool script_;  // a TorchScript archive: __torch__ classes are allowed
+  Format format_;  // TorchScript: __torch__ classes are allowed; Legacy: 6-field storage ids
   size_t pos_ = 0, op_pos_ = 0;
   std::vector<Obj> objs_;
   std::vector<std::string> strs_;

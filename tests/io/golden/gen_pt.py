@@ -12,13 +12,16 @@ values in C++ and compares them bit for bit, so keep the two in step.
                  floats, strings, bools, None, int keys, a Parameter, a requires_grad tensor
   module.pt      state_dict() of Sequential(Linear(3, 2), BatchNorm1d(2)) after one training
                  step (carries _metadata, set through BUILD); jit_module.pt: the same module
-                 through torch.jit.save (a TorchScript archive)
+                 through torch.jit.save (a TorchScript archive; its bytes differ at every run)
   adam.pt        Adam(lr=0.01, betas=(0.8, 0.9)) state_dict after 3 steps on a Linear(3, 2),
                  and adam_model.pt, the Linear's state_dict after those steps;
                  adam_after.pt: the input x and the Linear's weights after 2 more steps
   float16.pt bfloat16.pt int8.pt int16.pt complex64.pt   one tensor each: dtypes ember lacks
   deflated.pt    dtypes.pt with every record recompressed by zipfile.ZIP_DEFLATED (fixed
                  timestamps); torch.load reads it as it reads dtypes.pt
+  legacy.pt      {"dtypes": dtypes(), "views": views()} in the legacy (pre-1.6) format
+                 (_use_new_zipfile_serialization=False); its storage keys are object ids, so
+                 this file differs at every run
   evil.pt        a pickle whose object calls os.system when unpickled (never called here)
 """
 import collections
@@ -119,6 +122,8 @@ def deflate(src, dst):
 def main():
     save(dtypes(), "dtypes.pt")
     deflate("dtypes.pt", "deflated.pt")
+    torch.save({"dtypes": dtypes(), "views": views()}, os.path.join(HERE, "legacy.pt"),
+               _use_new_zipfile_serialization=False)
     save(views(), "views.pt")
     save(nested(), "nested.pt")
     module_and_adam()
