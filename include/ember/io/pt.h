@@ -35,6 +35,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -52,11 +53,12 @@ class Value {
   using Items = std::vector<Value>;
   using DictItems = std::vector<std::pair<Value, Value>>;
 
-  Value() = default;                                               ///< None
-  Value(std::nullptr_t) {}                                         // NOLINT
-  Value(bool b) : kind_(Kind::Bool), b_(b) {}                      // NOLINT
-  Value(int v) : Value(static_cast<int64_t>(v)) {}                 // NOLINT
-  Value(int64_t i) : kind_(Kind::Int), i_(i) {}                    // NOLINT
+  Value() = default;                           ///< None
+  Value(std::nullptr_t) {}                     // NOLINT
+  Value(bool b) : kind_(Kind::Bool), b_(b) {}  // NOLINT
+  /// Any integer type (stored as int64_t, Python's int).
+  template <class T, std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool>, int> = 0>
+  Value(T i) : kind_(Kind::Int), i_(static_cast<int64_t>(i)) {}    // NOLINT
   Value(double f) : kind_(Kind::Float), f_(f) {}                   // NOLINT
   Value(std::string s) : kind_(Kind::String), s_(std::move(s)) {}  // NOLINT
   Value(const char* s) : Value(std::string(s)) {}                  // NOLINT
