@@ -129,6 +129,18 @@ TEST(PtMalicious, DeepNestingCyclesAndSharingExplosionsAreBounded) {
   for (int i = 0; i < 60; ++i) doubling += std::string("q\x01](h\x01h\x01") + "e";
   EXPECT_THAT(load_error(archive(pickle(doubling))),
               HasSubstr("shared containers expand to too many objects"));
+  // One 64 KiB string repeated 20000 times through the memo: 1.3 GB of copies from 100 kB.
+  std::string strings = str(std::string(1 << 16, 'x')) + "q\x01](";
+  for (int i = 0; i < 20000; ++i) strings += "h\x01";
+  EXPECT_THAT(load_error(archive(pickle(strings + "e"))),
+              HasSubstr("strings repeat more bytes than the pickle can justify"));
+  // 60000 dict keys (T, i), each holding one shared 10000-item tuple T.
+  std::string keys = "(";
+  for (int i = 0; i < 10000; ++i) keys += "N";
+  keys += "tq\x01}(";
+  for (int i = 0; i < 60000; ++i) keys += "h\x01J" + le(i, 4) + "\x86N";
+  EXPECT_THAT(load_error(archive(pickle(keys + "u"))),
+              HasSubstr("dict keys repeat more bytes than the pickle can justify"));
 }
 
 TEST(PtMalicious, TruncatedArchivesAtEveryLength) {

@@ -222,6 +222,7 @@ Value Unpickler::to_value(uint32_t o, int depth) {
     case K::Float:
       return Value(x.f);
     case K::Str:
+      charge(value_bytes_, strs_[x.i].size(), "strings");
       return Value(strs_[x.i]);
     case K::Tensor:
       return Value(tensors_[x.i]);

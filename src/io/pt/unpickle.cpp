@@ -33,8 +33,10 @@ std::string Unpickler::key_of(uint32_t o, int depth) {
         return "I" + std::to_string(static_cast<int64_t>(k.f));
       return "F" + std::to_string(std::bit_cast<uint64_t>(k.f));
     case K::Str:
+      charge(key_bytes_, strs_[k.i].size(), "dict keys");
       return "S" + strs_[k.i];
     case K::Tuple: {
+      charge(key_bytes_, items_of(o).size(), "dict keys");
       std::string s = "T" + std::to_string(items_of(o).size()) + "(";
       for (uint32_t item : items_of(o)) {
         std::string part = key_of(item, depth + 1);

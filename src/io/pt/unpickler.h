@@ -74,7 +74,12 @@ class Unpickler {
  public:
   Unpickler(std::string_view bytes, const StorageLoader& loader, const std::string& source,
             Format format)
-      : b_(bytes), loader_(loader), source_(source), format_(format) {}
+      : b_(bytes),
+        loader_(loader),
+        source_(source),
+        format_(format),
+        key_bytes_(16 * bytes.size() + (1 << 20)),
+        value_bytes_(16 * bytes.size() + (1 << 20)) {}
   /// Runs to STOP; returns the value and where the pickle ended.
   Value run(size_t* end);
 
@@ -134,7 +139,6 @@ class Unpickler {
   }
   uint32_t new_container(K kind, bool ordered = false) {
     lists_.emplace_back();
-    index_.emplace_back();
     return make({kind, ordered, G::OrderedDict, static_cast<int64_t>(lists_.size() - 1), 0});
   }
   std::vector<uint32_t>& items_of(uint32_t o) { return lists_[objs_[o].i]; }
@@ -159,7 +163,8 @@ class Unpickler {
   std::vector<std::string> strs_;
   std::vector<Tensor> tensors_;
   std::vector<std::vector<uint32_t>> lists_;  // list/tuple items; dict keys and values alternating
-  std::vector<std::unordered_map<std::string, size_t>> index_;  // per dict: key -> position
+  // Per dict (by its lists_ row, made on its first item): key -> position in its items.
+  std::unordered_map<int64_t, std::unordered_map<std::string, size_t>> index_;
   struct Loaded {
     intrusive_ptr<StorageImpl> storage;
     ScalarType dtype;
@@ -171,6 +176,13 @@ class Unpickler {
   std::vector<size_t> marks_;
   std::unordered_map<uint32_t, uint32_t> memo_;
   uint64_t budget_ = 0;  // Values to_value may still create
+  // Bytes of dict keys and of strings in the result still allowed: memo references can repeat a
+  // long string or tuple many times, so both are bounded by the pickle's size.
+  uint64_t key_bytes_, value_bytes_;
+  void charge(uint64_t& budget, uint64_t n, const char* what) {
+    if (n > budget) fail(what, " repeat more bytes than the pickle can justify");
+    budget -= n;
+  }
 };
 
 }  // namespace ember::pt::pickle::detail
