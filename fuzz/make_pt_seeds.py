@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Writes the seed corpus for pt_fuzz: the .pt fixtures of tests/io/golden (written by
-torch.save) and the data.pkl of each, since pt_fuzz also tries every input as a data.pkl.
+torch.save and libtorch) and the data.pkl of each zip archive, since pt_fuzz also tries every
+input as a data.pkl.
 Standard library only.
 
 usage: make_pt_seeds.py OUT_DIR
@@ -19,6 +20,8 @@ for path in sorted(glob.glob(os.path.join(golden, "*.pt"))):
         data = f.read()
     with open(os.path.join(out, name + ".pt"), "wb") as f:
         f.write(data)
+    if not zipfile.is_zipfile(path):
+        continue  # the legacy format: a stream of pickles
     with zipfile.ZipFile(path) as z:
         pkl = [n for n in z.namelist() if n.endswith("/data.pkl")][0]
         with open(os.path.join(out, name + ".pkl"), "wb") as f:

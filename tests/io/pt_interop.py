@@ -10,6 +10,9 @@
   pt_interop.py check-resnet DIR
                                loads DIR/resnet18.pt and ember's copy DIR/resnet18_ember.pt
                                (weights_only=True) and compares keys, order and bytes
+  pt_interop.py check-zip64 DIR
+                               loads DIR/ember_zip64.pt (ember's dtypes state_dict with ZIP64
+                               fields on every record, as files over 4 GiB have them)
   pt_interop.py adam DIR       loads ember's Adam state_dict DIR/adam_ember.pt into a
                                torch.optim.Adam and continues training: the result must equal
                                the fixture run continued in PyTorch
@@ -189,6 +192,10 @@ def main():
         print("ok")
     elif cmd == "check":
         check(d)
+    elif cmd == "check-zip64":
+        expect_state(torch.load(os.path.join(d, "ember_zip64.pt"), weights_only=True),
+                     gen_pt.dtypes(), "ember_zip64.pt")
+        print("ok")
     elif cmd == "check-resnet":
         check_resnet(d)
     elif cmd == "adam":
