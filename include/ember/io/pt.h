@@ -14,11 +14,12 @@
 //                         ('storage', torch.FloatStorage, '<key>', 'cpu', numel)
 //   <archive>/data/<key>  the storage's bytes, little-endian (each record 64-byte aligned)
 //   <archive>/version     "3\n"
-//   <archive>/byteorder   "little" or "big" (PyTorch >= 2.1; absent means little)
+//   <archive>/byteorder   "little" or "big" (recent PyTorch 2 releases; absent means little)
 // Every record lives under one top-level folder, <archive> (ember writes "archive", as PyTorch 2
 // does; PyTorch 1.13 uses the file's name).
 //
-// TorchScript archives (libtorch's torch::save, torch.jit.save) are read too: they add
+// The legacy stream of PyTorch < 1.6 (_use_new_zipfile_serialization=False) is read too, and
+// TorchScript archives (libtorch's torch::save, torch.jit.save): they add
 // constants.pkl and code/, and pickle objects of __torch__ classes, which read as OrderedDicts of
 // their attributes (a module saved by torch::save: its parameters, buffers and submodules).
 //

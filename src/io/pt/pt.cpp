@@ -1,5 +1,6 @@
-// pt::load / pt::save: PyTorch archives assembled from the zip layer and the (un)pickler. The
-// reader maps the file into memory and copies each storage record once into its own storage.
+// pt::load / pt::save: PyTorch's files (zip archives, TorchScript archives, legacy streams)
+// assembled from the zip layer and the (un)pickler, and state_dicts taken out of them. The reader
+// maps the file into memory and copies each storage record once into its own storage.
 #include "ember/io/pt.h"
 
 #include <fcntl.h>
