@@ -1,33 +1,41 @@
 #!/usr/bin/env bash
-# Builds the safetensors fuzzer (fuzz/safetensors_fuzz.cpp) with clang++ and libFuzzer, ASan and
-# UBSan, and runs it for a while on a generated seed corpus.
+# Builds a fuzzer of ember's file readers with clang++ and libFuzzer, ASan and UBSan, and runs it
+# for a while on a generated seed corpus. Targets: safetensors (fuzz/safetensors_fuzz.cpp, the
+# default) and pt (fuzz/pt_fuzz.cpp: PyTorch archives, zip + restricted unpickler).
 #
-#   scripts/run-fuzz.sh [--seconds N] [--build-dir DIR] [--jobs J] [-- libFuzzer args...]
+#   scripts/run-fuzz.sh [--target T] [--seconds N] [--build-dir DIR] [--jobs J] [-- libFuzzer args...]
 #
-# Defaults: 30 seconds, build/fuzz under the repository, 2 jobs. The ember sources of the layers
+# Defaults: safetensors, 30 seconds, build/fuzz under the repository, 2 jobs. The ember sources of the layers
 # io stands on are compiled with clang directly (no CMake involved) through a generated
 # build.ninja, so reruns only rebuild what changed; ccache is used when present. The corpus
 # grows in DIR/corpus across runs; crashes are written to DIR/artifacts/ and make the script
 # exit non-zero. Reproduce one with
-#   DIR/safetensors_fuzz DIR/artifacts/crash-...
+#   DIR/<target>_fuzz DIR/artifacts/crash-...
 # Needs clang++ (14 here), libclang-rt-dev (libFuzzer), ninja, python3, OpenBLAS, libomp.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
+target=safetensors
 seconds=30
 build="$root/build/fuzz"
 jobs=2
 extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
+    --target) target=$2; shift 2 ;;
     --seconds) seconds=$2; shift 2 ;;
     --build-dir) build=$2; shift 2 ;;
     --jobs) jobs=$2; shift 2 ;;
     --) shift; extra=("$@"); break ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "run-fuzz.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
+case "$target" in
+  safetensors) seeds_script=make_seeds.py; max_len=4096; what=parse_safetensors ;;
+  pt) seeds_script=make_pt_seeds.py; max_len=8192; what=pt::parse ;;
+  *) echo "run-fuzz.sh: unknown target $target (safetensors or pt)" >&2; exit 2 ;;
+esac
 
 cxx=${EMBER_FUZZ_CXX:-}
 if [ -z "$cxx" ]; then
@@ -87,10 +95,10 @@ common="-std=c++20 -fsized-deallocation -fopenmp-simd -w -Iinclude -Isrc ${cblas
     esac
   done < <(cd "$root" && for layer in $layers; do find "src/$layer" -name '*.cpp'; done | sort)
   echo "build $build/libember_fuzz.a: ar ${objs[*]}"
-  echo "build $build/obj/fuzz/safetensors_fuzz.o: cxx fuzz/safetensors_fuzz.cpp"
+  echo "build $build/obj/fuzz/${target}_fuzz.o: cxx fuzz/${target}_fuzz.cpp"
   echo "  extra = -O1 -g -fsanitize=fuzzer-no-link"
-  echo "build $build/safetensors_fuzz: link $build/obj/fuzz/safetensors_fuzz.o $build/libember_fuzz.a"
-  echo "default $build/safetensors_fuzz"
+  echo "build $build/${target}_fuzz: link $build/obj/fuzz/${target}_fuzz.o $build/libember_fuzz.a"
+  echo "default $build/${target}_fuzz"
 } > "$build/build.ninja.new"
 if ! cmp -s "$build/build.ninja.new" "$build/build.ninja"; then
   mv "$build/build.ninja.new" "$build/build.ninja"
@@ -103,16 +111,16 @@ fi
   exit 1
 }
 
-python3 "$root/fuzz/make_seeds.py" "$build/seeds"
-echo "run-fuzz.sh: fuzzing parse_safetensors for ${seconds}s (corpus $build/corpus)"
+python3 "$root/fuzz/$seeds_script" "$build/seeds"
+echo "run-fuzz.sh: fuzzing $what for ${seconds}s (corpus $build/corpus)"
 # Single process; errors of ASan/UBSan abort. The rss limit guards against allocations driven by
 # the input (the parser must never allocate more than the input justifies).
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 export OMP_NUM_THREADS=1
 set +e
-"$build/safetensors_fuzz" "$build/corpus" "$build/seeds" \
-  -dict="$root/fuzz/safetensors.dict" -max_total_time="$seconds" -max_len=4096 -timeout=10 \
+"$build/${target}_fuzz" "$build/corpus" "$build/seeds" \
+  -dict="$root/fuzz/$target.dict" -max_total_time="$seconds" -max_len="$max_len" -timeout=10 \
   -rss_limit_mb=2048 -malloc_limit_mb=512 -artifact_prefix="$build/artifacts/" \
   -print_final_stats=1 "${extra[@]}" > "$build/fuzz.log" 2>&1
 status=$?

@@ -5,12 +5,14 @@
 //   for (epoch ...) { for (batch ...) { sgd.zero_grad(); loss.backward(); sgd.step(); }
 //                     scheduler.step(); }
 //   ember::save(sgd, "sgd.safetensors");
+//   pt::save(optim::pt_state_dict(sgd), "sgd.pt");   // PyTorch's layout (ember/optim/pt_state.h)
 #pragma once
 
 #include "ember/optim/adagrad.h"
 #include "ember/optim/adam.h"
 #include "ember/optim/adamw.h"
 #include "ember/optim/optimizer.h"
+#include "ember/optim/pt_state.h"
 #include "ember/optim/rmsprop.h"
 #include "ember/optim/sgd.h"
 #if __has_include("ember/optim/schedulers/lr_scheduler.h")
