@@ -5,7 +5,7 @@
 
 #include <cstdlib>
 
-#include "ember/autograd/apply.h"
+#include "autograd/apply.h"
 
 namespace ember::autograd {
 

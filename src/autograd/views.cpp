@@ -11,7 +11,7 @@
 
 #include <algorithm>
 
-#include "ember/autograd/apply.h"
+#include "autograd/apply.h"
 #include "ember/autograd/grad_mode.h"
 #include "ember/autograd/node.h"
 #include "ember/ops.h"
@@ -164,6 +164,15 @@ constexpr char kZeroName[] = "ZeroBackward0";
 }  // namespace
 
 // ---- view tracking ----------------------------------------------------------------------------
+void detail::check_not_a_view(const char* op, const Tensor& out, const Tensor* inputs, size_t n) {
+  if (!out.defined()) return;
+  for (size_t i = 0; i < n; ++i)
+    EMBER_CHECK(!inputs[i].defined() || out.impl()->storage() != inputs[i].impl()->storage(), op,
+                ": forward returned a tensor of shape ", out.sizes(),
+                " that shares the storage of an input of shape ", inputs[i].sizes(),
+                ", but the op does not declare `static constexpr bool is_view = true;`");
+}
+
 void mark_view(const Tensor& view, const Tensor& input) {
   const intrusive_ptr<TensorImpl>& up = input.impl()->view_base();
   view.impl()->set_view_base(up ? up : input.impl());

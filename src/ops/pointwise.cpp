@@ -72,6 +72,7 @@ struct Sub {
 struct Mul {
   static constexpr const char* name = "MulBackward0";
   SavedTensor a, b;
+  auto saved() { return std::tie(a, b); }
   Tensor forward(const Tensor& x, const Tensor& y) {
     a = x, b = y;
     return map2(x, y, "mul", [](auto u, auto v) { return u * v; });
@@ -86,6 +87,7 @@ struct Mul {
 struct Div {
   static constexpr const char* name = "DivBackward0";
   SavedTensor a, b;
+  auto saved() { return std::tie(a, b); }
   Tensor forward(const Tensor& x, const Tensor& y) {
     a = x, b = y;
     if (!x.is_floating_point() && !y.is_floating_point()) {  // true division
@@ -168,6 +170,7 @@ struct PowScalar {
   static constexpr const char* name = "PowBackward0";
   Scalar e;
   SavedTensor a;
+  auto saved() { return std::tie(a); }
   Tensor forward(const Tensor& in) {
     a = in;
     const Tensor x = in.scalar_type() == kBool ? in.to(kLong) : in;
@@ -208,7 +211,8 @@ struct PowScalar {
 struct PowTensor {
   static constexpr const char* name = "PowBackward1";
   SavedTensor a, b;
-  SavedTensor result;
+  SavedOutput result;
+  auto saved() { return std::tie(a, b, result); }
   Tensor forward(const Tensor& xin, const Tensor& yin) {
     a = xin, b = yin;
     const Tensor x = xin.scalar_type() == kBool ? xin.to(kLong) : xin;
@@ -245,6 +249,7 @@ struct PowTensor {
 struct Maximum {
   static constexpr const char* name = "MaximumBackward0";
   SavedTensor a, b;
+  auto saved() { return std::tie(a, b); }
   Tensor forward(const Tensor& x, const Tensor& y) {
     a = x, b = y;
     return map2(x, y, "maximum", [](auto u, auto v) {
@@ -264,6 +269,7 @@ struct Maximum {
 struct Minimum {
   static constexpr const char* name = "MinimumBackward0";
   SavedTensor a, b;
+  auto saved() { return std::tie(a, b); }
   Tensor forward(const Tensor& x, const Tensor& y) {
     a = x, b = y;
     return map2(x, y, "minimum", [](auto u, auto v) {

@@ -81,6 +81,7 @@ std::optional<DimVector> view_strides(IntArrayRef old_sizes, IntArrayRef old_str
 
 struct View {
   static constexpr const char* name = "ViewBackward0";
+  static constexpr bool is_view = true;
   DimVector shape, in_shape;
   Tensor forward(const Tensor& x) {
     in_shape = x.sizes();
@@ -102,6 +103,7 @@ struct ReshapeAlias : View {  // libtorch's name for a reshape that is a view
 
 struct Permute {
   static constexpr const char* name = "PermuteBackward0";
+  static constexpr bool is_view = true;
   DimVector dims;
   Tensor forward(const Tensor& x) {
     EMBER_CHECK(static_cast<int64_t>(dims.size()) == x.dim(),
@@ -129,6 +131,7 @@ struct Permute {
 
 struct Transpose {
   static constexpr const char* name = "TransposeBackward0";
+  static constexpr bool is_view = true;
   int64_t d0, d1;
   Tensor forward(const Tensor& x) {
     if (x.dim() == 0) return make_view(x, {}, {}, x.storage_offset());
@@ -146,6 +149,7 @@ struct Transpose {
 
 struct TOp {
   static constexpr const char* name = "TBackward0";
+  static constexpr bool is_view = true;
   Tensor forward(const Tensor& x) {
     EMBER_CHECK(x.dim() <= 2, "t: expects a tensor with <= 2 dimensions, but self is ", x.dim(),
                 "D (shape ", x.sizes(), ")");
@@ -157,6 +161,7 @@ struct TOp {
 
 struct Expand {
   static constexpr const char* name = "ExpandBackward0";
+  static constexpr bool is_view = true;
   DimVector size, in_shape;
   Tensor forward(const Tensor& x) {
     in_shape = x.sizes();
@@ -190,6 +195,7 @@ struct Expand {
 };
 
 struct Reshape0 {  // squeeze/unsqueeze as views: the gradient is a reshape back
+  static constexpr bool is_view = true;
   DimVector sizes, strides, in_shape;
   Tensor forward(const Tensor& x) {
     in_shape = x.sizes();
@@ -223,6 +229,7 @@ struct ViewScatter {
 
 /// select / narrow / slice / as_strided / diagonal: a strided view of x.
 struct StridedView {
+  static constexpr bool is_view = true;
   DimVector sizes, strides, in_shape;
   int64_t offset, in_offset = 0;
   Tensor forward(const Tensor& x) {

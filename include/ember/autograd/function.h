@@ -25,7 +25,6 @@
 #include <variant>
 #include <vector>
 
-#include "ember/autograd/apply.h"
 #include "ember/autograd/grad_mode.h"
 #include "ember/autograd/node.h"
 #include "ember/autograd/saved_tensor.h"
