@@ -6,23 +6,6 @@
 namespace ember {
 namespace ops {
 
-// ---- shared helpers (declared in inplace.h) ------------------------------------------------
-void check_inplace_allowed(const Tensor& self, const char* op) {
-  autograd::detail::check_inplace(self, op);
-}
-
-void rebase_history(Tensor& self, const Tensor& result) {
-  {
-    NoGradGuard no_grad;
-    Tensor src = as_type(result, self.scalar_type());
-    EMBER_DISPATCH_ALL(self.scalar_type(), "copy_", [&] {
-      unary_kernel<scalar_t, scalar_t>(self, src, [](scalar_t v) { return v; });
-    });
-  }
-  self.impl()->storage()->bump_version();
-  if (result.grad_fn()) autograd::rebase_history(self, result.grad_fn(), result.output_nr());
-}
-
 // ---- ops --------------------------------------------------------------------------------------
 namespace {
 
@@ -367,7 +350,7 @@ Tensor operator/(const Scalar& a, const Tensor& b) { return rdiv(b, a); }
 
 // ---- in-place ---------------------------------------------------------------------------------
 Tensor& Tensor::add_(const Tensor& o, const Scalar& alpha) {
-  return inplace(
+  return apply_inplace(
       *this, o.requires_grad(), "add_", [&](const Tensor& s) { return ember::add(s, o, alpha); },
       [&] {
         if (alpha.toDouble() == 1) {
@@ -383,7 +366,7 @@ Tensor& Tensor::add_(const Tensor& o, const Scalar& alpha) {
 }
 Tensor& Tensor::add_(const Scalar& o, const Scalar& alpha) {
   if (GradMode::is_enabled() && requires_grad())  // records AddBackward1, as libtorch
-    return inplace(
+    return apply_inplace(
         *this, false, "add_", [&](const Tensor& s) { return ember::add(s, o, alpha); }, [] {});
   check_inplace_cast(result_type(*this, o), *this, "add_");  // names the type as PyTorch does
   return add_(scalar_tensor(o.toDouble() * alpha.toDouble(), o.type()));
@@ -397,19 +380,19 @@ Tensor& Tensor::sub_(const Scalar& o, const Scalar& alpha) {
   return add_(o, -alpha);
 }
 Tensor& Tensor::mul_(const Tensor& o) {
-  return inplace(
+  return apply_inplace(
       *this, o.requires_grad(), "mul_", [&](const Tensor& s) { return ember::mul(s, o); },
       [&] { map2_inplace(*this, o, "mul_", [](auto x, auto y) { return x * y; }); });
 }
 Tensor& Tensor::mul_(const Scalar& o) {
   if (GradMode::is_enabled() && requires_grad())  // records MulBackward1, as libtorch
-    return inplace(
+    return apply_inplace(
         *this, false, "mul_", [&](const Tensor& s) { return ember::mul(s, o); }, [] {});
   check_inplace_cast(result_type(*this, o), *this, "mul_");  // names the type as PyTorch does
   return mul_(scalar_tensor(o, o.type()));
 }
 Tensor& Tensor::div_(const Tensor& o) {
-  return inplace(
+  return apply_inplace(
       *this, o.requires_grad(), "div_", [&](const Tensor& s) { return ember::div(s, o); },
       [&] {
         EMBER_CHECK(is_floating_point(),
@@ -421,14 +404,14 @@ Tensor& Tensor::div_(const Tensor& o) {
 }
 Tensor& Tensor::div_(const Scalar& o) {
   if (GradMode::is_enabled() && requires_grad())  // records DivBackward1, as libtorch
-    return inplace(
+    return apply_inplace(
         *this, false, "div_", [&](const Tensor& s) { return ember::div(s, o); }, [] {});
   return div_(scalar_tensor(o, o.type()));
 }
 Tensor& Tensor::pow_(const Scalar& e) {
-  return inplace(
+  return apply_inplace(
       *this, false, "pow_", [&](const Tensor& s) { return ember::pow(s, e); },
-      [&] { rebase_history(*this, ember::pow(*this, e)); });
+      [&] { copy_result_into(*this, ember::pow(*this, e)); });
 }
 namespace {
 template <bool Div>

@@ -286,11 +286,11 @@ Tensor fmod(const Tensor& x, const Scalar& s) {
 namespace {
 template <class F>
 Tensor& unary_inplace(Tensor& self, const char* op, F f) {
-  return inplace(self, false, op, f, [&] {
+  return apply_inplace(self, false, op, f, [&] {
     NoGradGuard g;
     Tensor r = f(self);
     check_inplace_cast(r.scalar_type(), self, op);
-    rebase_history(self, r);
+    copy_result_into(self, r);
   });
 }
 }  // namespace
