@@ -24,6 +24,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "autograd/internal.h"
 #include "ember/autograd/grad_mode.h"
 #include "ember/autograd/node.h"
 #include "ember/autograd/saved_tensor.h"

@@ -9,6 +9,7 @@
 #include <cstdlib>
 
 #include "autograd/apply.h"
+#include "autograd/internal.h"
 
 namespace ember::autograd {
 

@@ -5,6 +5,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "autograd/internal.h"
 #include "ember/autograd/grad_mode.h"
 #include "ember/autograd/saved_tensor.h"
 #include "ember/ops.h"

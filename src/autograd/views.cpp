@@ -11,6 +11,7 @@
 #include <algorithm>
 
 #include "autograd/apply.h"
+#include "autograd/internal.h"
 #include "ember/autograd/grad_mode.h"
 #include "ember/autograd/node.h"
 #include "ember/ops.h"

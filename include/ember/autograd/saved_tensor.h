@@ -47,13 +47,4 @@ class SavedTensor {
   bool released_ = false;
 };
 
-/// Throws PyTorch's ERR_BACKWARD_TWICE, naming `name` (a node, or the accessor that found the
-/// saved tensors freed).
-[[noreturn]] void throw_freed_graph(const char* name);
-
-namespace detail {
-/// The node whose backward is running on this thread (for error messages).
-const Node*& current_node();
-}  // namespace detail
-
 }  // namespace ember::autograd
