@@ -35,6 +35,11 @@ namespace ember::autograd {
 class SavedOutput : public SavedTensor {
  public:
   SavedOutput& operator=(const Tensor&) = delete;
+  /// As SavedTensor::unpack; throws if apply never filled it (the op did not list it in saved()).
+  Tensor unpack() const {
+    EMBER_CHECK(defined(), "SavedOutput: unpacked but never saved (list it in the op's saved())");
+    return SavedTensor::unpack();
+  }
 };
 
 namespace detail {

@@ -160,6 +160,20 @@ TEST(SavedOutputs, AreNotFilledWithoutAGraph) {
   EXPECT_EQ(y.grad_fn(), nullptr);
 }
 
+struct UnlistedOutput {
+  static constexpr const char* name = "UnlistedOutputTestBackward0";
+  SavedOutput result;  // not listed in a saved(): apply cannot know about it
+  Tensor forward(const Tensor& x) { return x * 2; }
+  variable_list backward(const Tensor& g, const Node&) { return {g * result.unpack()}; }
+};
+
+TEST(SavedOutputs, AnUnlistedOneIsReportedWhenUnpacked) {
+  Tensor a = tensor({3.0f}, rg());
+  Tensor y = autograd::apply(UnlistedOutput{}, a);
+  EXPECT_THAT(error_of([&] { y.backward(); }),
+              HasSubstr("SavedOutput: unpacked but never saved (list it in the op's saved())"));
+}
+
 // ---- declared views ---------------------------------------------------------------------------
 // An alias of the input: the same elements, a new TensorImpl.
 Tensor alias_of(const Tensor& x) { return x.detach(); }
