@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <atomic>
 
+#include "autograd/internal.h"
 #include "ember/autograd/grad_mode.h"
 #include "ember/autograd/saved_tensor.h"
 #include "ember/ops.h"

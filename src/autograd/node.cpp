@@ -5,7 +5,7 @@
 #include <sstream>
 #include <unordered_map>
 
-#include "ember/autograd/apply.h"
+#include "autograd/internal.h"
 #include "ember/autograd/grad_mode.h"
 #include "ember/autograd/saved_tensor.h"
 #include "ember/ops.h"
@@ -149,6 +149,10 @@ void SavedTensor::save_output(const Tensor& t, const std::shared_ptr<Node>& node
 }
 
 Tensor SavedTensor::unpack() const {
+  if (released_) {
+    const Node* cur = detail::current_node();
+    throw_freed_graph(cur ? cur->name().c_str() : "SavedTensor::unpack");
+  }
   if (!data_.defined()) return data_;
   if (data_._version() != version_) {
     const Node* cur = detail::current_node();

@@ -1,4 +1,5 @@
 // The autograd half of Tensor: requires_grad, grad, leaves, hooks, detach, backward.
+#include "autograd/internal.h"
 #include "ember/autograd/engine.h"
 #include "ember/autograd/grad_mode.h"
 #include "ember/autograd/node.h"

@@ -1,17 +1,17 @@
-// Views and in-place ops under autograd (PyTorch's CopySlices design).
+// Views under autograd and the relinking of in-place ops onto them (PyTorch's CopySlices design);
+// how in-place ops compute their result is in src/ops/inplace.h.
 //
-// A view op run while grad mode is on records its output as a view of the input's base (the
-// tensor that owns the memory). When an in-place op changes a view, the gradient of everything
-// computed from the base afterwards must flow through that op for the viewed elements only, so
-// the base gets a CopySlices node: it takes the base's gradient, hands the viewed slice to the
-// in-place op's node and writes that node's input gradient back into the slice. The view's own
-// grad_fn is then rebuilt from the base's as an AsStridedBackward0 node, lazily: whenever the
-// shared version counter has moved since the view's grad_fn was set (as PyTorch does).
-#include "autograd/views.h"
-
+// A view op (one declaring `is_view`, see apply.h) run while grad mode is on records its output as
+// a view of the input's base (the tensor that owns the memory). When an in-place op changes a view,
+// the gradient of everything computed from the base afterwards must flow through that op for the
+// viewed elements only, so the base gets a CopySlices node: it takes the base's gradient, hands the
+// viewed slice to the in-place op's node and writes that node's input gradient back into the slice.
+// The view's own grad_fn is then rebuilt from the base's as an AsStridedBackward0 node, lazily:
+// whenever the shared version counter has moved since the view's grad_fn was set (as PyTorch does).
 #include <algorithm>
 
-#include "ember/autograd/apply.h"
+#include "autograd/apply.h"
+#include "autograd/internal.h"
 #include "ember/autograd/grad_mode.h"
 #include "ember/autograd/node.h"
 #include "ember/ops.h"
@@ -136,34 +136,19 @@ class CopySlices final : public Node {
   std::shared_ptr<Node> fn_;
 };
 
-// copy_'s node: the old value gets no gradient, the source gets the incoming one summed back to
-// its shape.
-struct CopyBackwards {
-  static constexpr const char* name = "torch::autograd::CopyBackwards";
-  DimVector src_shape;
-  ScalarType src_type;
-  variable_list backward(const Tensor& g, const Node& n) {
-    Tensor gs;
-    if (n.should_compute_output(1)) {
-      gs = sum_to(g, src_shape);
-      if (gs.scalar_type() != src_type) gs = gs.to(src_type);
-    }
-    return {Tensor(), gs};
-  }
-};
-
-// fill_/zero_: the old value gets no gradient.
-template <const char* Name>
-struct Overwritten {
-  static constexpr const char* name = Name;
-  variable_list backward(const Tensor&, const Node&) { return {Tensor()}; }
-};
-constexpr char kFillName[] = "FillBackward2";
-constexpr char kZeroName[] = "ZeroBackward0";
-
 }  // namespace
 
 // ---- view tracking ----------------------------------------------------------------------------
+// Debug builds: apply's check that an op not declared a view returns fresh storage.
+void detail::check_not_a_view(const char* op, const Tensor& out, const Tensor* inputs, size_t n) {
+  if (!out.defined()) return;
+  for (size_t i = 0; i < n; ++i)
+    EMBER_CHECK(!inputs[i].defined() || out.impl()->storage() != inputs[i].impl()->storage(), op,
+                ": forward returned a tensor of shape ", out.sizes(),
+                " that shares the storage of an input of shape ", inputs[i].sizes(),
+                ", but the op does not declare `static constexpr bool is_view = true;`");
+}
+
 void mark_view(const Tensor& view, const Tensor& input) {
   const intrusive_ptr<TensorImpl>& up = input.impl()->view_base();
   view.impl()->set_view_base(up ? up : input.impl());
@@ -201,62 +186,6 @@ void rebase_history(const Tensor& t, std::shared_ptr<Node> fn, uint32_t output_n
   Tensor base(t.impl()->view_base());
   set_history(base, std::make_shared<CopySlices>(base, t, std::move(fn)), 0);
   if (AutogradMeta* m = t.impl()->autograd_meta()) m->grad_fn.reset();  // rebuilt on next use
-}
-
-// ---- in-place helpers used by ops -------------------------------------------------------------
-Tensor detail::inplace_input(const Tensor& self) {
-  Tensor s;
-  {
-    NoGradGuard no_grad;
-    s = self.clone();
-  }
-  if (self.requires_grad()) set_history(s, self.grad_fn(), self.output_nr());
-  return s;
-}
-
-Tensor& detail::copy_under_autograd(Tensor& self, const Tensor& src) {
-  DimVector src_shape(src.sizes());
-  const ScalarType src_type = src.scalar_type();
-  Edge old = edge_if_needed(self), from = edge_if_needed(src);
-  {
-    NoGradGuard no_grad;
-    self.copy_(src);
-  }
-  if (!old.is_valid() && !from.is_valid()) return self;
-  auto node = std::make_shared<OpNode<CopyBackwards>>(CopyBackwards{src_shape, src_type});
-  node->add_next_edge(std::move(old));
-  node->add_next_edge(std::move(from));
-  rebase_history(self, std::move(node));
-  return self;
-}
-
-Tensor& detail::fill_under_autograd(Tensor& self, const Scalar& value, bool zero) {
-  Edge old = gradient_edge(self);
-  {
-    NoGradGuard no_grad;
-    self.fill_(value);
-  }
-  std::shared_ptr<Node> node;
-  if (zero)
-    node = std::make_shared<OpNode<Overwritten<kZeroName>>>(Overwritten<kZeroName>{});
-  else
-    node = std::make_shared<OpNode<Overwritten<kFillName>>>(Overwritten<kFillName>{});
-  node->add_next_edge(std::move(old));
-  rebase_history(self, std::move(node));
-  return self;
-}
-
-void detail::check_inplace(const Tensor& self, const char* op) {
-  EMBER_CHECK(!(self.is_leaf() && self.requires_grad()), op,
-              ": a leaf Variable that requires grad is being used in an in-place operation "
-              "(shape ",
-              self.sizes(), "). Wrap it in NoGradGuard or use an out-of-place op.");
-  const Tensor base = view_base(self);
-  EMBER_CHECK(!(base.defined() && base.is_leaf() && base.requires_grad()), op,
-              ": a view of a leaf Variable that requires grad is being used in an in-place "
-              "operation (view shape ",
-              self.sizes(), ", leaf shape ", base.sizes(),
-              "). Wrap it in NoGradGuard or use an out-of-place op.");
 }
 
 }  // namespace ember::autograd

@@ -148,9 +148,9 @@ Tensor& Tensor::masked_fill_(const Tensor& mask, const Scalar& v) {
   EMBER_CHECK(IntArrayRef(broadcast_shape(sizes(), mask.sizes(), "masked_fill_")) == sizes(),
               "masked_fill_: mask of shape ", mask.sizes(), " would broadcast self of shape ",
               sizes(), " up");
-  return inplace(
+  return apply_inplace(
       *this, false, "masked_fill_", [&](const Tensor& s) { return ember::masked_fill(s, mask, v); },
-      [&] { rebase_history(*this, ember::masked_fill(*this, mask, v)); });
+      [&] { copy_result_into(*this, ember::masked_fill(*this, mask, v)); });
 }
 
 bool equal(const Tensor& a, const Tensor& b) {

@@ -503,12 +503,13 @@ Tensor& Tensor::index_put_(ArrayRef<indexing::TensorIndex> indices, const Tensor
     EMBER_CHECK(r.is_same(*this),
                 "index_put_: under autograd, only tensor "
                 "indices on a tensor's own dims are supported (no slices before them)");
-    check_inplace_allowed(*this, "index_put_");
     const int64_t last = f.dim + static_cast<int64_t>(adv.size()) - 1;
-    Tensor result =
-        apply(IndexCopy{f.dim, f.linear}, this->clone().flatten(f.dim, last), vv).view(sizes());
-    rebase_history(*this, result);
-    return *this;
+    return apply_inplace(
+        *this, v.requires_grad(), "index_put_",
+        [&](const Tensor& old) {
+          return apply(IndexCopy{f.dim, f.linear}, old.flatten(f.dim, last), vv).view(sizes());
+        },
+        [] {});
   }
   Tensor target = f.t;
   if (!target.is_contiguous()) {

@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "ember/autograd/apply.h"
+#include "autograd/apply.h"
 #include "ember/ops.h"
 #include "kernels/cpu/loops.h"
 #include "kernels/cpu/map.h"
@@ -13,6 +13,7 @@ namespace ember::ops {
 
 using autograd::apply;
 using autograd::Node;
+using autograd::SavedOutput;
 using autograd::SavedTensor;
 using autograd::variable_list;
 

@@ -83,6 +83,7 @@ Tensor mat2_grad(const Tensor& g, const Tensor& x, const Tensor& y) {  // d(x·y
 struct Mm {
   static constexpr const char* name = "MmBackward0";
   SavedTensor a, b;
+  auto saved() { return std::tie(a, b); }
   Tensor forward(const Tensor& x, const Tensor& y) {
     a = x, b = y;
     return mm_impl(x, y);
@@ -118,6 +119,7 @@ Tensor bmm_impl(const Tensor& a, const Tensor& b) {
 struct Bmm {
   static constexpr const char* name = "BmmBackward0";
   SavedTensor a, b;
+  auto saved() { return std::tie(a, b); }
   Tensor forward(const Tensor& x, const Tensor& y) {
     a = x, b = y;
     return bmm_impl(x, y);
@@ -135,6 +137,7 @@ struct Addmm {
   static constexpr const char* name = "AddmmBackward0";
   double beta, alpha;
   SavedTensor a, b;
+  auto saved() { return std::tie(a, b); }
   DimVector self_shape;
   Tensor forward(const Tensor& self, const Tensor& x, const Tensor& y) {
     EMBER_CHECK(x.dim() == 2 && y.dim() == 2, "addmm: expected 2-D matrices but got shapes ",

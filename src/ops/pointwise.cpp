@@ -6,87 +6,6 @@
 namespace ember {
 namespace ops {
 
-// ---- shared helpers (declared in iter.h / inplace.h) ----------------------------------------
-DimVector broadcast_shape(IntArrayRef a, IntArrayRef b, const char* op) {
-  const size_t n = std::max(a.size(), b.size());
-  DimVector out(n);
-  for (size_t i = 0; i < n; ++i) {
-    int64_t x = i < n - a.size() ? 1 : a[i - (n - a.size())];
-    int64_t y = i < n - b.size() ? 1 : b[i - (n - b.size())];
-    EMBER_CHECK(x == y || x == 1 || y == 1, op, ": shapes ", a, " and ", b,
-                " cannot be broadcast (dimension ", i, ": ", x, " vs ", y, ")");
-    out[i] = x == 1 ? y : x;
-  }
-  return out;
-}
-
-DimVector byte_strides(const Tensor& t) {
-  DimVector s(t.strides());
-  const int64_t es = t.element_size();
-  for (auto& v : s) v *= es;
-  return s;
-}
-
-DimVector broadcast_byte_strides(const Tensor& t, IntArrayRef shape) {
-  DimVector s(shape.size(), 0);
-  const size_t off = shape.size() - t.dim();
-  const int64_t es = t.element_size();
-  for (int64_t d = 0; d < t.dim(); ++d)
-    s[off + d] = t.size(d) == 1 && shape[off + d] != 1 ? 0 : t.stride(d) * es;
-  return s;
-}
-
-namespace {
-int category(ScalarType t) { return t == kBool ? 0 : is_integral(t) ? 1 : 2; }
-}  // namespace
-
-ScalarType result_type(const Tensor& a, const Tensor& b) {
-  ScalarType x = a.scalar_type(), y = b.scalar_type();
-  if (x == y) return x;
-  const bool za = a.dim() == 0, zb = b.dim() == 0;
-  if (za == zb) return promote_types(x, y);
-  const ScalarType dimmed = za ? y : x, zero = za ? x : y;
-  return category(zero) > category(dimmed) ? zero : dimmed;
-}
-
-ScalarType result_type(const Tensor& a, const Scalar& s) {
-  ScalarType t = a.scalar_type();
-  const int cs = s.is_floating_point() ? 2 : s.is_boolean() ? 0 : 1;
-  if (cs <= category(t)) return t;
-  return cs == 2 ? get_default_dtype() : kLong;
-}
-
-Tensor new_empty(IntArrayRef shape, ScalarType t, const char* op) {
-  return Tensor(TensorImpl::make_contiguous(shape, t, op));
-}
-
-void check_inplace_cast(ScalarType result, const Tensor& self, const char* op) {
-  const ScalarType s = self.scalar_type();
-  EMBER_CHECK(category(result) <= category(s), op, ": result type ", result,
-              " can't be cast to the desired output type ", s);
-}
-
-Tensor reduce_grad(const Tensor& g, IntArrayRef shape, ScalarType dtype) {
-  Tensor r = g.sizes() == shape ? g : sum_to(g, shape);
-  return r.scalar_type() == dtype ? r : r.to(dtype);
-}
-
-void check_inplace_allowed(const Tensor& self, const char* op) {
-  autograd::detail::check_inplace(self, op);
-}
-
-void rebase_history(Tensor& self, const Tensor& result) {
-  {
-    NoGradGuard no_grad;
-    Tensor src = as_type(result, self.scalar_type());
-    EMBER_DISPATCH_ALL(self.scalar_type(), "copy_", [&] {
-      unary_kernel<scalar_t, scalar_t>(self, src, [](scalar_t v) { return v; });
-    });
-  }
-  self.impl()->storage()->bump_version();
-  if (result.grad_fn()) autograd::rebase_history(self, result.grad_fn(), result.output_nr());
-}
-
 // ---- ops --------------------------------------------------------------------------------------
 namespace {
 
@@ -136,6 +55,7 @@ struct Sub {
 struct Mul {
   static constexpr const char* name = "MulBackward0";
   SavedTensor a, b;
+  auto saved() { return std::tie(a, b); }
   Tensor forward(const Tensor& x, const Tensor& y) {
     a = x, b = y;
     return map2(x, y, "mul", [](auto u, auto v) { return u * v; });
@@ -150,6 +70,7 @@ struct Mul {
 struct Div {
   static constexpr const char* name = "DivBackward0";
   SavedTensor a, b;
+  auto saved() { return std::tie(a, b); }
   Tensor forward(const Tensor& x, const Tensor& y) {
     a = x, b = y;
     if (!x.is_floating_point() && !y.is_floating_point()) {  // true division
@@ -232,6 +153,7 @@ struct PowScalar {
   static constexpr const char* name = "PowBackward0";
   Scalar e;
   SavedTensor a;
+  auto saved() { return std::tie(a); }
   Tensor forward(const Tensor& in) {
     a = in;
     const Tensor x = in.scalar_type() == kBool ? in.to(kLong) : in;
@@ -272,7 +194,8 @@ struct PowScalar {
 struct PowTensor {
   static constexpr const char* name = "PowBackward1";
   SavedTensor a, b;
-  SavedTensor result;
+  SavedOutput result;
+  auto saved() { return std::tie(a, b, result); }
   Tensor forward(const Tensor& xin, const Tensor& yin) {
     a = xin, b = yin;
     const Tensor x = xin.scalar_type() == kBool ? xin.to(kLong) : xin;
@@ -309,6 +232,7 @@ struct PowTensor {
 struct Maximum {
   static constexpr const char* name = "MaximumBackward0";
   SavedTensor a, b;
+  auto saved() { return std::tie(a, b); }
   Tensor forward(const Tensor& x, const Tensor& y) {
     a = x, b = y;
     return map2(x, y, "maximum", [](auto u, auto v) {
@@ -328,6 +252,7 @@ struct Maximum {
 struct Minimum {
   static constexpr const char* name = "MinimumBackward0";
   SavedTensor a, b;
+  auto saved() { return std::tie(a, b); }
   Tensor forward(const Tensor& x, const Tensor& y) {
     a = x, b = y;
     return map2(x, y, "minimum", [](auto u, auto v) {
@@ -425,7 +350,7 @@ Tensor operator/(const Scalar& a, const Tensor& b) { return rdiv(b, a); }
 
 // ---- in-place ---------------------------------------------------------------------------------
 Tensor& Tensor::add_(const Tensor& o, const Scalar& alpha) {
-  return inplace(
+  return apply_inplace(
       *this, o.requires_grad(), "add_", [&](const Tensor& s) { return ember::add(s, o, alpha); },
       [&] {
         if (alpha.toDouble() == 1) {
@@ -441,7 +366,7 @@ Tensor& Tensor::add_(const Tensor& o, const Scalar& alpha) {
 }
 Tensor& Tensor::add_(const Scalar& o, const Scalar& alpha) {
   if (GradMode::is_enabled() && requires_grad())  // records AddBackward1, as libtorch
-    return inplace(
+    return apply_inplace(
         *this, false, "add_", [&](const Tensor& s) { return ember::add(s, o, alpha); }, [] {});
   check_inplace_cast(result_type(*this, o), *this, "add_");  // names the type as PyTorch does
   return add_(scalar_tensor(o.toDouble() * alpha.toDouble(), o.type()));
@@ -455,19 +380,19 @@ Tensor& Tensor::sub_(const Scalar& o, const Scalar& alpha) {
   return add_(o, -alpha);
 }
 Tensor& Tensor::mul_(const Tensor& o) {
-  return inplace(
+  return apply_inplace(
       *this, o.requires_grad(), "mul_", [&](const Tensor& s) { return ember::mul(s, o); },
       [&] { map2_inplace(*this, o, "mul_", [](auto x, auto y) { return x * y; }); });
 }
 Tensor& Tensor::mul_(const Scalar& o) {
   if (GradMode::is_enabled() && requires_grad())  // records MulBackward1, as libtorch
-    return inplace(
+    return apply_inplace(
         *this, false, "mul_", [&](const Tensor& s) { return ember::mul(s, o); }, [] {});
   check_inplace_cast(result_type(*this, o), *this, "mul_");  // names the type as PyTorch does
   return mul_(scalar_tensor(o, o.type()));
 }
 Tensor& Tensor::div_(const Tensor& o) {
-  return inplace(
+  return apply_inplace(
       *this, o.requires_grad(), "div_", [&](const Tensor& s) { return ember::div(s, o); },
       [&] {
         EMBER_CHECK(is_floating_point(),
@@ -479,14 +404,14 @@ Tensor& Tensor::div_(const Tensor& o) {
 }
 Tensor& Tensor::div_(const Scalar& o) {
   if (GradMode::is_enabled() && requires_grad())  // records DivBackward1, as libtorch
-    return inplace(
+    return apply_inplace(
         *this, false, "div_", [&](const Tensor& s) { return ember::div(s, o); }, [] {});
   return div_(scalar_tensor(o, o.type()));
 }
 Tensor& Tensor::pow_(const Scalar& e) {
-  return inplace(
+  return apply_inplace(
       *this, false, "pow_", [&](const Tensor& s) { return ember::pow(s, e); },
-      [&] { rebase_history(*this, ember::pow(*this, e)); });
+      [&] { copy_result_into(*this, ember::pow(*this, e)); });
 }
 namespace {
 template <bool Div>

@@ -191,7 +191,9 @@ struct Prod {
   static constexpr const char* name = "ProdBackward1";
   DimVector dims, out_keep;
   bool keepdim;
-  SavedTensor a, result;
+  SavedTensor a;
+  SavedOutput result;
+  auto saved() { return std::tie(a, result); }
   Tensor forward(const Tensor& x) {
     a = x;
     Plan p = plan(x, dims, keepdim, "prod");
@@ -244,7 +246,9 @@ struct AMaxMin {
   static constexpr const char* name = "AmaxBackward0";
   DimVector dims, out_keep;
   bool keepdim, is_max;
-  SavedTensor a, result;
+  SavedTensor a;
+  SavedOutput result;
+  auto saved() { return std::tie(a, result); }
   Tensor forward(const Tensor& x) {
     a = x;
     EMBER_CHECK(x.numel() > 0, is_max ? "amax" : "amin",
@@ -343,7 +347,9 @@ struct Norm2 {
   static constexpr const char* name = "NormBackward1";
   DimVector dims, out_keep;
   bool keepdim;
-  SavedTensor a, result;
+  SavedTensor a;
+  SavedOutput result;
+  auto saved() { return std::tie(a, result); }
   Tensor forward(const Tensor& x) {
     a = x;
     Plan p = plan(x, dims, keepdim, "norm");
@@ -370,7 +376,8 @@ struct Softmax {
   static constexpr const char* name = "SoftmaxBackward0";
   int64_t dim;
   bool log;
-  SavedTensor result;
+  SavedOutput result;
+  auto saved() { return std::tie(result); }
   Tensor forward(const Tensor& in) {
     const char* op = log ? "log_softmax" : "softmax";
     Tensor x = in.is_floating_point() ? in : in.to(get_default_dtype());

@@ -82,6 +82,7 @@ std::optional<DimVector> view_strides(IntArrayRef old_sizes, IntArrayRef old_str
 
 struct View {
   static constexpr const char* name = "ViewBackward0";
+  static constexpr bool is_view = true;
   DimVector shape, in_shape;
   Tensor forward(const Tensor& x) {
     in_shape = x.sizes();
@@ -103,6 +104,7 @@ struct ReshapeAlias : View {  // libtorch's name for a reshape that is a view
 
 struct Permute {
   static constexpr const char* name = "PermuteBackward0";
+  static constexpr bool is_view = true;
   DimVector dims;
   Tensor forward(const Tensor& x) {
     EMBER_CHECK(static_cast<int64_t>(dims.size()) == x.dim(),
@@ -130,6 +132,7 @@ struct Permute {
 
 struct Transpose {
   static constexpr const char* name = "TransposeBackward0";
+  static constexpr bool is_view = true;
   int64_t d0, d1;
   Tensor forward(const Tensor& x) {
     d0 = maybe_wrap_dim(d0, x.dim(), "transpose");
@@ -147,6 +150,7 @@ struct Transpose {
 
 struct TOp {
   static constexpr const char* name = "TBackward0";
+  static constexpr bool is_view = true;
   Tensor forward(const Tensor& x) {
     EMBER_CHECK(x.dim() <= 2, "t: expects a tensor with <= 2 dimensions, but self is ", x.dim(),
                 "D (shape ", x.sizes(), ")");
@@ -158,6 +162,7 @@ struct TOp {
 
 struct Expand {
   static constexpr const char* name = "ExpandBackward0";
+  static constexpr bool is_view = true;
   DimVector size, in_shape;
   Tensor forward(const Tensor& x) {
     in_shape = x.sizes();
@@ -191,6 +196,7 @@ struct Expand {
 };
 
 struct Reshape0 {  // squeeze/unsqueeze as views: the gradient is a reshape back
+  static constexpr bool is_view = true;
   DimVector sizes, strides, in_shape;
   Tensor forward(const Tensor& x) {
     in_shape = x.sizes();
@@ -224,6 +230,7 @@ struct ViewScatter {
 
 /// select / narrow / slice / as_strided / diagonal: a strided view of x.
 struct StridedView {
+  static constexpr bool is_view = true;
   DimVector sizes, strides, in_shape;
   int64_t offset, in_offset = 0;
   Tensor forward(const Tensor& x) {

@@ -13,6 +13,7 @@ namespace {
   struct Name {                                                                             \
     static constexpr const char* name = grad_name;                                          \
     SavedTensor a;                                                                          \
+    auto saved() { return std::tie(a); }                                                    \
     Tensor forward(const Tensor& x) {                                                       \
       a = x;                                                                                \
       return map_float(x, #Name, [](auto v) -> decltype(v) { return fwd; });                \
@@ -26,7 +27,8 @@ namespace {
 #define EMBER_UNARY_R(Name, grad_name, fwd, bwd)                             \
   struct Name {                                                              \
     static constexpr const char* name = grad_name;                           \
-    SavedTensor result;                                                      \
+    SavedOutput result;                                                      \
+    auto saved() { return std::tie(result); }                                \
     Tensor forward(const Tensor& x) {                                        \
       return map_float(x, #Name, [](auto v) -> decltype(v) { return fwd; }); \
     }                                                                        \
@@ -75,6 +77,7 @@ struct Neg {
 struct Abs {
   static constexpr const char* name = "AbsBackward0";
   SavedTensor a;
+  auto saved() { return std::tie(a); }
   Tensor forward(const Tensor& x) {
     a = x;
     return map_numeric(x, "abs", [](auto v) -> decltype(v) { return v < 0 ? -v : v; });
@@ -84,7 +87,8 @@ struct Abs {
 
 struct Relu {
   static constexpr const char* name = "ReluBackward0";
-  SavedTensor result;
+  SavedOutput result;
+  auto saved() { return std::tie(result); }
   Tensor forward(const Tensor& x) {
     // `v <= 0` is false for NaN, which passes through as in PyTorch.
     return map_numeric(x, "relu", [](auto v) -> decltype(v) { return v <= 0 ? 0 : v; });
@@ -154,6 +158,7 @@ struct Clamp {
   static constexpr const char* name = "ClampBackward1";
   std::optional<Scalar> lo, hi;
   SavedTensor a;
+  auto saved() { return std::tie(a); }
   Tensor forward(const Tensor& x) {
     a = x;
     EMBER_CHECK(lo || hi, "clamp: At least one of 'min' or 'max' must not be None");
@@ -188,6 +193,7 @@ struct Logit {
   static constexpr const char* name = "LogitBackward0";
   std::optional<double> eps;
   SavedTensor a;
+  auto saved() { return std::tie(a); }
   Tensor forward(const Tensor& x) {
     a = x;
     const bool clamp = eps.has_value();
@@ -281,11 +287,11 @@ Tensor fmod(const Tensor& x, const Scalar& s) {
 namespace {
 template <class F>
 Tensor& unary_inplace(Tensor& self, const char* op, F f) {
-  return inplace(self, false, op, f, [&] {
+  return apply_inplace(self, false, op, f, [&] {
     NoGradGuard g;
     Tensor r = f(self);
     check_inplace_cast(r.scalar_type(), self, op);
-    rebase_history(self, r);
+    copy_result_into(self, r);
   });
 }
 }  // namespace

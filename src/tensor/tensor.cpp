@@ -56,28 +56,28 @@ Tensor Tensor::cuda() const {
 
 Tensor& Tensor::copy_(const Tensor& src, bool) {
   EMBER_CHECK(defined() && src.defined(), "copy_: undefined tensor");
-  if (GradMode::is_enabled() && (requires_grad() || src.requires_grad())) {
-    check_inplace_allowed(*this, "copy_");
-    return autograd::detail::copy_under_autograd(*this, src);  // CopyBackwards / CopySlices
-  }
-  broadcast_shape(src.sizes(), sizes(), "copy_");
-  EMBER_CHECK(src.dim() <= dim(), "copy_: source of shape ", src.sizes(),
-              " cannot be broadcast to destination of shape ", sizes());
-  EMBER_DISPATCH_ALL(scalar_type(), "copy_", [&] {
-    using dst_t = scalar_t;
-    EMBER_DISPATCH_ALL(src.scalar_type(), "copy_", [&] {
-      unary_kernel<dst_t, scalar_t>(*this, src, [](scalar_t v) { return static_cast<dst_t>(v); });
-    });
-  });
-  impl()->storage()->bump_version();
-  return *this;
+  return apply_inplace<OldValue::kUnread>(
+      *this, src.requires_grad(), "copy_", [&](const Tensor& old) { return copied_from(old, src); },
+      [&] {
+        broadcast_shape(src.sizes(), sizes(), "copy_");
+        EMBER_CHECK(src.dim() <= dim(), "copy_: source of shape ", src.sizes(),
+                    " cannot be broadcast to destination of shape ", sizes());
+        EMBER_DISPATCH_ALL(scalar_type(), "copy_", [&] {
+          using dst_t = scalar_t;
+          EMBER_DISPATCH_ALL(src.scalar_type(), "copy_", [&] {
+            unary_kernel<dst_t, scalar_t>(*this, src,
+                                          [](scalar_t v) { return static_cast<dst_t>(v); });
+          });
+        });
+        impl()->storage()->bump_version();
+      });
 }
 
 Tensor& Tensor::fill_(const Scalar& v) {
-  if (GradMode::is_enabled() && requires_grad()) {
-    check_inplace_allowed(*this, "fill_");
-    return autograd::detail::fill_under_autograd(*this, v, false);
-  }
+  if (GradMode::is_enabled() && requires_grad())  // FillBackward2
+    return apply_inplace<OldValue::kUnread>(
+        *this, false, "fill_", [&](const Tensor& old) { return filled_like(old, v, false); },
+        [] {});
   // Writes only: the memory may be uninitialised (empty, new outputs), and reading it, even to
   // ignore it, is undefined for bool (UBSan reports invalid bool loads).
   EMBER_DISPATCH_ALL(scalar_type(), "fill_", [&] {
@@ -98,10 +98,9 @@ Tensor& Tensor::fill_(const Tensor& v) {
   return fill_(v.item());
 }
 Tensor& Tensor::zero_() {
-  if (GradMode::is_enabled() && requires_grad()) {
-    check_inplace_allowed(*this, "zero_");
-    return autograd::detail::fill_under_autograd(*this, 0, true);
-  }
+  if (GradMode::is_enabled() && requires_grad())  // ZeroBackward0
+    return apply_inplace<OldValue::kUnread>(
+        *this, false, "zero_", [&](const Tensor& old) { return filled_like(old, 0, true); }, [] {});
   return fill_(0);
 }
 
@@ -141,21 +140,21 @@ Tensor& Tensor::transpose_(int64_t a, int64_t b) {
 
 // ---- in-place scatter ---------------------------------------------------------------------------
 Tensor& Tensor::scatter_(int64_t d, const Tensor& i, const Tensor& s) {
-  return inplace(
+  return apply_inplace(
       *this, s.requires_grad(), "scatter_",
       [&](const Tensor& x) { return ember::scatter(x, d, i, s); },
-      [&] { rebase_history(*this, ember::scatter(*this, d, i, s)); });
+      [&] { copy_result_into(*this, ember::scatter(*this, d, i, s)); });
 }
 Tensor& Tensor::scatter_(int64_t d, const Tensor& i, const Scalar& v) {
-  return inplace(
+  return apply_inplace(
       *this, false, "scatter_", [&](const Tensor& x) { return ember::scatter(x, d, i, v); },
-      [&] { rebase_history(*this, ember::scatter(*this, d, i, v)); });
+      [&] { copy_result_into(*this, ember::scatter(*this, d, i, v)); });
 }
 Tensor& Tensor::scatter_add_(int64_t d, const Tensor& i, const Tensor& s) {
-  return inplace(
+  return apply_inplace(
       *this, s.requires_grad(), "scatter_add_",
       [&](const Tensor& x) { return ember::scatter_add(x, d, i, s); },
-      [&] { rebase_history(*this, ember::scatter_add(*this, d, i, s)); });
+      [&] { copy_result_into(*this, ember::scatter_add(*this, d, i, s)); });
 }
 
 }  // namespace ember

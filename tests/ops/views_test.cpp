@@ -17,10 +17,10 @@ struct AliasCase {
   bool is_view;
 };
 
-// Fills the result of each op with -1 and counts the base's elements that changed: PyTorch's
-// documentation lists the view ops; the expected counts are the sizes of the selected regions.
-TEST(Views, WritesThroughViewOpsReachTheBase) {
-  const std::vector<std::pair<AliasCase, int64_t>> cases = {
+// Each op, whether it returns a view, and how many of base()'s elements its result covers.
+// PyTorch's documentation lists the view ops; the counts are the sizes of the selected regions.
+std::vector<std::pair<AliasCase, int64_t>> alias_cases() {
+  return {
       {{"view",
         [](const Tensor& x) {
           return x.view({2, 6});
@@ -86,6 +86,11 @@ TEST(Views, WritesThroughViewOpsReachTheBase) {
        0},
       {{"masked_select", [](const Tensor& x) { return x.masked_select(x > 5); }, false}, 0},
   };
+}
+
+// Fills the result of each op with -1 and counts the base's elements that changed.
+TEST(Views, WritesThroughViewOpsReachTheBase) {
+  const std::vector<std::pair<AliasCase, int64_t>> cases = alias_cases();
   for (const auto& [c, changed] : cases) {
     SCOPED_TRACE(c.name);
     Tensor x = base();
@@ -93,6 +98,19 @@ TEST(Views, WritesThroughViewOpsReachTheBase) {
     y.fill_(-1);
     EXPECT_EQ((x == -1).sum().item<int64_t>(), changed);
     EXPECT_EQ(x.impl()->storage() == y.impl()->storage(), c.is_view);
+  }
+}
+
+// Under autograd a view op's result is recorded as a view of its input (so in-place ops on it
+// reach the input's gradient): this fails for a view op that does not declare `is_view`.
+TEST(Views, ViewOpsAreRecordedAsViewsUnderAutograd) {
+  for (const auto& entry : alias_cases()) {
+    const AliasCase& c = entry.first;
+    SCOPED_TRACE(c.name);
+    Tensor x = base().requires_grad_(true) * 1;  // a non-leaf: in-place ops on its views are fine
+    Tensor y = c.fn(x);
+    if (y.is_same(x)) continue;  // contiguous() of a contiguous tensor returns it
+    EXPECT_EQ(autograd::view_base(y).is_same(x), c.is_view);
   }
 }
 

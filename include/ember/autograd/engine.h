@@ -32,13 +32,6 @@ class DetectAnomalyGuard {
   bool prev_;
 };
 
-namespace detail {
-/// backward() over `n` outputs without building lists (Tensor::backward's path); `grads` may
-/// be null (ones for scalar outputs).
-void run_backward(const Tensor* outputs, const Tensor* grads, size_t n,
-                  std::optional<bool> retain_graph, bool create_graph, const variable_list& inputs);
-}  // namespace detail
-
 struct AnomalyMode {
   static bool is_enabled();
   static void set_enabled(bool enabled);

@@ -13,7 +13,9 @@
 //   Tensor y = Cube::apply(x);
 //
 // backward returns one gradient per forward argument (an undefined Tensor() for non-tensor
-// arguments and inputs without a gradient).
+// arguments and inputs without a gradient). The node (CppNode<T>) and the wrapping of forward's
+// outputs (history, dirty inputs, non-differentiable outputs, saved tensors) live in
+// src/autograd/function.cpp; this header keeps only what the template needs.
 #pragma once
 
 #include <memory>
@@ -25,7 +27,6 @@
 #include <variant>
 #include <vector>
 
-#include "ember/autograd/apply.h"
 #include "ember/autograd/grad_mode.h"
 #include "ember/autograd/node.h"
 #include "ember/autograd/saved_tensor.h"
@@ -113,15 +114,14 @@ class AutogradContext {
   }
   /// Whether undefined incoming gradients are replaced by zeros before backward (default true).
   void set_materialize_grads(bool v) { materialize_grads_ = v; }
+  /// The tensors given to save_for_backward. Throws once a backward without retain_graph freed
+  /// them (PyTorch's "Trying to backward through the graph a second time").
   variable_list get_saved_variables() const;
   /// Whether forward input `i` (counting tensor arguments only) needs a gradient.
   bool needs_input_grad(size_t i) const;
 
  private:
-  template <class T>
-  friend class CppNode;
-  template <class T>
-  friend struct Function;
+  friend class CppNode;  // src/autograd/function.cpp
   variable_list to_save_;
   std::vector<SavedTensor> saved_;
   std::unordered_set<const TensorImpl*> dirty_, non_differentiable_;
@@ -131,86 +131,47 @@ class AutogradContext {
 };
 
 namespace detail {
-std::string demangle(const char* name);
-struct OutputInfo {
-  DimVector shape;
-  ScalarType dtype;
+/// A call of a custom Function: its node and the tensor arguments forward receives.
+struct CustomCall {
+  std::shared_ptr<Node> node;  // a CppNode (src/autograd/function.cpp)
+  AutogradContext* ctx;
+  variable_list inputs;
+  bool needs_grad;  // grad mode on and an input requires grad: the outputs get `node`
 };
+using CustomBackward = variable_list (*)(AutogradContext*, variable_list);
+/// Makes the node of a call of Function `type` and links it to the inputs needing a gradient.
+CustomCall begin_custom(const std::type_info& type, CustomBackward backward, variable_list inputs,
+                        std::vector<bool> is_tensor_arg);
+/// Records forward's outputs on the call's node (apply's output wrapping, plus dirty inputs and
+/// non-differentiable outputs) and saves what forward asked for.
+void finish_custom(CustomCall& call, variable_list& outputs);
 }  // namespace detail
-
-template <class T>
-class CppNode final : public Node {
- public:
-  std::string name() const override {
-    return "CppNode<" + detail::demangle(typeid(T).name()) + ">";
-  }
-  variable_list apply(variable_list&& grads) override {
-    if (ctx_.released_) throw_freed_graph(name().c_str());
-    if (ctx_.materialize_grads_)
-      for (size_t i = 0; i < grads.size(); ++i)
-        if (!grads[i].defined() && i < outputs_.size())
-          grads[i] = zeros(outputs_[i].shape, outputs_[i].dtype);
-    variable_list out = T::backward(&ctx_, std::move(grads));
-    const size_t n_args = is_tensor_arg_.size();
-    EMBER_CHECK(out.size() >= n_args || out.size() == num_outputs(), name(),
-                ": function backward returned an incorrect number of gradients (expected ", n_args,
-                ", got ", out.size(), ")");
-    if (out.size() == num_outputs() && out.size() != n_args) return out;
-    variable_list result;
-    for (size_t i = 0; i < n_args; ++i) {
-      if (!is_tensor_arg_[i]) continue;
-      result.push_back(i < out.size() ? out[i] : Tensor());
-    }
-    for (size_t i = 0; i < result.size() && i < inputs_.size(); ++i)
-      if (result[i].defined() && should_compute_output(i))
-        EMBER_CHECK(result[i].sizes() == inputs_[i].shape, name(),
-                    ": function backward returned an invalid gradient at index ", i, " - got ",
-                    result[i].sizes(), " but expected shape compatible with ", inputs_[i].shape);
-    return result;
-  }
-  void release_variables() override {
-    ctx_.saved_.clear();
-    ctx_.released_ = true;
-  }
-
-  AutogradContext ctx_;
-  std::vector<bool> is_tensor_arg_;
-  std::vector<detail::OutputInfo> inputs_, outputs_;
-};
 
 template <class T>
 struct Function {
   template <class... Args>
   static auto apply(Args&&... args) {
-    auto node = std::make_shared<CppNode<T>>();
     variable_list inputs;
-    (collect(node->is_tensor_arg_, inputs, args), ...);
-    const bool needs =
-        GradMode::is_enabled() && std::any_of(inputs.begin(), inputs.end(), [](const Tensor& t) {
-          return t.defined() && t.requires_grad();
-        });
-    node->ctx_.node_ = node;
-    if (needs) {
-      edge_list edges;
-      for (const Tensor& t : inputs) {
-        edges.push_back(t.defined() && t.requires_grad() ? gradient_edge(t) : Edge());
-        node->inputs_.push_back({t.defined() ? DimVector(t.sizes()) : DimVector(),
-                                 t.defined() ? t.scalar_type() : kFloat});
-      }
-      node->mutable_next_edges() = std::move(edges);
-    }
-    using Out = decltype(T::forward(&node->ctx_, std::forward<Args>(args)...));
+    std::vector<bool> is_tensor_arg;
+    (collect(is_tensor_arg, inputs, args), ...);
+    detail::CustomCall call = detail::begin_custom(
+        typeid(T),
+        [](AutogradContext* ctx, variable_list grads) {
+          return T::backward(ctx, std::move(grads));
+        },
+        std::move(inputs), std::move(is_tensor_arg));
+    using Out = decltype(T::forward(call.ctx, std::forward<Args>(args)...));
     Out out = [&] {
       AutoGradMode mode(false);
-      return T::forward(&node->ctx_, std::forward<Args>(args)...);
+      return T::forward(call.ctx, std::forward<Args>(args)...);
     }();
     if constexpr (std::is_same_v<std::decay_t<Out>, Tensor>) {
       variable_list outs{out};
-      wrap(node, inputs, outs, needs);
+      detail::finish_custom(call, outs);
       return outs[0];
     } else {
       variable_list outs(out.begin(), out.end());
-      wrap(node, inputs, outs, needs);
+      detail::finish_custom(call, outs);
       return outs;
     }
   }
@@ -224,53 +185,6 @@ struct Function {
     } else {
       is_tensor.push_back(false);
     }
-  }
-
-  static void wrap(const std::shared_ptr<CppNode<T>>& node, const variable_list& inputs,
-                   variable_list& outs, bool needs) {
-    AutogradContext& ctx = node->ctx_;
-    node->set_num_inputs(static_cast<uint32_t>(outs.size()));
-    for (uint32_t i = 0; i < outs.size(); ++i) {
-      Tensor& o = outs[i];
-      if (!o.defined()) {
-        node->outputs_.push_back({DimVector(), kFloat});
-        continue;
-      }
-      node->outputs_.push_back({DimVector(o.sizes()), o.scalar_type()});
-      const TensorImpl* impl = o.unsafeGetTensorImpl();
-      const bool is_input = std::any_of(inputs.begin(), inputs.end(), [&](const Tensor& t) {
-        return t.unsafeGetTensorImpl() == impl;
-      });
-      if (is_input && ctx.dirty_.count(impl)) {
-        o.impl()->storage()->bump_version();
-        if (needs && !ctx.non_differentiable_.count(impl) && o.is_floating_point()) {
-          EMBER_CHECK(!(o.is_leaf() && o.requires_grad()), node->name(),
-                      ": a leaf Variable that requires grad has been used in an in-place "
-                      "operation.");
-          rebase_history(o, node, i);  // a view's base gets a CopySlices node
-        }
-        continue;
-      }
-      if (is_input) o = o.detach();  // returned unchanged: a fresh alias gets the history
-      if (needs && !ctx.non_differentiable_.count(impl) && o.is_floating_point())
-        set_history(o, node, i);
-    }
-    // Save what forward asked for; outputs are held without their grad_fn (no cycle).
-    for (const Tensor& t : ctx.to_save_) {
-      SavedTensor s;
-      bool saved = false;
-      for (uint32_t i = 0; i < outs.size() && t.defined(); ++i) {
-        if (outs[i].defined() && outs[i].impl()->storage() == t.impl()->storage() &&
-            outs[i].sizes() == t.sizes() && needs && outs[i].grad_fn() == node) {
-          s.save_output(outs[i], node, i);
-          saved = true;
-          break;
-        }
-      }
-      if (!saved) s.save(t);
-      ctx.saved_.push_back(std::move(s));
-    }
-    ctx.to_save_.clear();
   }
 };
 

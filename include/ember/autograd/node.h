@@ -236,24 +236,9 @@ void set_history(const Tensor& t, std::shared_ptr<Node> fn, uint32_t output_nr =
 /// is t's old value). When `t` is a view, its base gets a CopySlices node wrapping `fn` and the
 /// view's own grad_fn is rebuilt from the base's (PyTorch's rebase_history).
 void rebase_history(const Tensor& t, std::shared_ptr<Node> fn, uint32_t output_nr = 0);
-/// Records `view` (sharing `input`'s storage) as a view of input's base. Called by apply for
-/// view ops while grad mode is on.
-void mark_view(const Tensor& view, const Tensor& input);
 /// The base a view was made from, or an undefined tensor when `t` is not a tracked view.
 Tensor view_base(const Tensor& t);
 /// A Graphviz DOT rendering of the graph that produced `t`.
 std::string to_dot(const Tensor& t);
-
-namespace detail {
-/// grad_fn of a view whose base was modified in place since it was last set is rebuilt here.
-const std::shared_ptr<Node>& view_grad_fn(TensorImpl& impl);
-/// The grad_fn of `impl` (null for leaves), rebuilt first for a stale view.
-inline const std::shared_ptr<Node>& grad_fn_of(TensorImpl& impl) {
-  if (impl.view_base()) return view_grad_fn(impl);
-  static const std::shared_ptr<Node> kNone;
-  AutogradMeta* m = impl.autograd_meta();
-  return m ? m->grad_fn : kNone;
-}
-}  // namespace detail
 
 }  // namespace ember::autograd

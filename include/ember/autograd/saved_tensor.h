@@ -1,6 +1,8 @@
-// SavedTensor: a tensor an op keeps for its backward. It remembers the tensor's version so that
-// an in-place change between forward and backward is reported instead of giving wrong gradients,
-// and it holds saved *outputs* without their grad_fn (which would be a node→output→node cycle).
+// SavedTensor: a tensor a node keeps for its backward (PyTorch's SavedVariable). It remembers the
+// tensor's version so that an in-place change between forward and backward is reported instead
+// of giving wrong gradients, holds saved *outputs* without their grad_fn (which would be a
+// node→output→node cycle), and once released by a backward without retain_graph refuses to
+// unpack (PyTorch's "Trying to backward through the graph a second time").
 #pragma once
 
 #include <memory>
@@ -8,15 +10,6 @@
 #include "ember/autograd/node.h"
 
 namespace ember::autograd {
-
-namespace detail {
-/// Counts saves on this thread: apply compares it around forward to learn whether an op keeps
-/// tensors (only such nodes refuse a second backward once their graph is freed, as PyTorch).
-inline uint32_t& saved_count() {
-  static thread_local uint32_t n = 0;
-  return n;
-}
-}  // namespace detail
 
 class SavedTensor {
  public:
@@ -29,13 +22,21 @@ class SavedTensor {
   void save(const Tensor& t) {
     data_ = t;
     version_ = t.defined() ? t._version() : 0;
-    ++detail::saved_count();
   }
-  /// Saves an output of `node` (called by apply after the node exists).
+  /// Saves output `output_nr` of `node`, held without its grad_fn (unpack restores it).
   void save_output(const Tensor& t, const std::shared_ptr<Node>& node, uint32_t output_nr = 0);
-  /// The saved tensor; throws if it was freed by a previous backward or modified in place.
+  /// The saved tensor. Throws if it was released by a previous backward, or modified in place
+  /// since it was saved; an undefined tensor saved stays undefined.
   Tensor unpack() const;
-  bool defined() const { return data_.defined(); }
+  /// Whether a defined tensor was saved (still true once released: unpack then throws).
+  bool defined() const { return data_.defined() || released_; }
+  /// Frees the tensor (Node::release_variables, after a backward without retain_graph).
+  void release() {
+    if (!data_.defined()) return;
+    data_.reset();
+    output_of_.reset();
+    released_ = true;
+  }
 
  private:
   Tensor data_;
@@ -43,11 +44,7 @@ class SavedTensor {
   uint32_t version_ = 0;
   uint32_t output_nr_ = 0;
   bool is_output_ = false;
+  bool released_ = false;
 };
-
-namespace detail {
-/// The node whose backward is running on this thread (for error messages).
-const Node*& current_node();
-}  // namespace detail
 
 }  // namespace ember::autograd

@@ -66,26 +66,28 @@ struct ConvForward {
   ConvGeom g;
   bool keep_cols = false;  // keep x's im2col columns for the weight gradient
   SavedTensor x, w;
-  Tensor cols;
+  SavedTensor cols;  // x's im2col columns, when kept
+  auto saved() { return std::tie(x, w, cols); }
   Tensor forward(const Tensor& input, const Tensor& weight, const Tensor& bias) {
     x = input, w = weight;
     Tensor xc = input.contiguous(), wc = weight.contiguous();
     Tensor bc = bias.defined() ? bias.contiguous() : Tensor();
     Tensor y = ops::new_empty({g.n, g.oc, g.oh, g.ow}, input.scalar_type());
+    Tensor c;
     if (keep_cols && !g.pointwise())
-      cols = ops::new_empty({g.n, g.c * g.kh * g.kw, g.ohw()}, input.scalar_type());
+      c = ops::new_empty({g.n, g.c * g.kh * g.kw, g.ohw()}, input.scalar_type());
     dispatch(input, "conv2d", [&](auto v) {
       using T = decltype(v);
       kernels::conv2d_forward<T>(y.data_ptr<T>(), xc.data_ptr<T>(), wc.data_ptr<T>(),
-                                 ptr_or_null<T>(bc), g,
-                                 cols.defined() ? cols.data_ptr<T>() : nullptr);
+                                 ptr_or_null<T>(bc), g, c.defined() ? c.data_ptr<T>() : nullptr);
     });
+    cols = c;
     return y;
   }
   variable_list backward(const Tensor& gy, const Node& n) {
     Tensor dx, dw, db;
     if (n.should_compute_output(0)) dx = conv_transpose(gy, w.unpack(), Tensor(), g);
-    if (n.should_compute_output(1)) dw = conv_weight(x.unpack(), gy, g, cols);
+    if (n.should_compute_output(1)) dw = conv_weight(x.unpack(), gy, g, cols.unpack());
     if (n.should_compute_output(2)) db = bias_grad(gy);
     return {dx, dw, db};
   }
@@ -95,6 +97,7 @@ struct ConvTranspose {
   static constexpr const char* name = "ConvolutionBackward0";
   ConvGeom g;
   SavedTensor dy, w;
+  auto saved() { return std::tie(dy, w); }
   Tensor forward(const Tensor& grad, const Tensor& weight, const Tensor& bias) {
     dy = grad, w = weight;
     Tensor gc = grad.contiguous(), wc = weight.contiguous();
@@ -123,6 +126,7 @@ struct ConvWeight {
   ConvGeom g;
   Tensor cols;  // x's columns from the forward pass, if kept (then x is not read)
   SavedTensor x, dy;
+  auto saved() { return std::tie(x, dy); }
   Tensor forward(const Tensor& input, const Tensor& grad) {
     x = input, dy = grad;
     Tensor xc = cols.defined() ? input : input.contiguous(), gc = grad.contiguous();

@@ -46,46 +46,50 @@ Tensor lookup(const Tensor& weight, const Tensor& idx, IntArrayRef idx_shape,
 /// only when a padding row or scale_grad_by_freq makes it differ from 1.
 struct EmbeddingDenseBackward {
   static constexpr const char* name = "EmbeddingDenseBackwardBackward0";
-  Tensor idx;         // (n) int64, checked; forward only
-  SavedTensor saved;  // idx for backward
+  Tensor idx;             // (n) int64, checked; forward only
+  SavedTensor saved_idx;  // idx for backward
   DimVector idx_shape;
   int64_t num_weights, padding_idx;
   bool scale_grad_by_freq;
-  Tensor scale;  // (*idx_shape, 1), or undefined for all ones
+  SavedTensor scale;  // (*idx_shape, 1), or undefined for all ones
+  auto saved() { return std::tie(saved_idx, scale); }
 
   Tensor forward(const Tensor& grad) {
     const int64_t n = idx.numel(), D = grad.size(-1);
     const int64_t* p = idx.data_ptr<int64_t>();
     Tensor g = grad.contiguous();
     Tensor dw = zeros({num_weights, D}, TensorOptions().dtype(grad.scalar_type()));
+    Tensor sc;
     if (padding_idx >= 0 || scale_grad_by_freq) {
       DimVector shape = idx_shape;
       shape.push_back(1);
-      scale = ops::new_empty(shape, grad.scalar_type());
+      sc = ops::new_empty(shape, grad.scalar_type());
     }
     EMBER_DISPATCH_FLOATING(grad.scalar_type(), "embedding_backward", [&] {
       using T = scalar_t;
-      T* s = scale.defined() ? scale.data_ptr<T>() : nullptr;
+      T* s = sc.defined() ? sc.data_ptr<T>() : nullptr;
       if (s)
         kernels::embedding_grad_scale<T>(s, p, n, num_weights, padding_idx, scale_grad_by_freq);
       kernels::embedding_scatter_add<T>(dw.data_ptr<T>(), g.data_ptr<T>(), p, s, n, num_weights, D,
                                         padding_idx);
     });
-    saved = idx;
+    scale = sc;
+    saved_idx = idx;
     idx.reset();
     return dw;
   }
 
   variable_list backward(const Tensor& gdw, const Node&) {
-    Tensor gg = lookup(gdw, saved.unpack(), idx_shape);
-    return {scale.defined() ? gg * scale : gg};
+    Tensor gg = lookup(gdw, saved_idx.unpack(), idx_shape);
+    return {scale.defined() ? gg * scale.unpack() : gg};
   }
 };
 
 struct Embedding {
   static constexpr const char* name = "EmbeddingBackward0";
-  Tensor idx;         // (n) int64, checked; forward only
-  SavedTensor saved;  // idx for backward (an in-place change to the indices is reported)
+  Tensor idx;             // (n) int64, checked; forward only
+  SavedTensor saved_idx;  // idx for backward (an in-place change to the indices is reported)
+  auto saved() { return std::tie(saved_idx); }
   DimVector idx_shape;
   int64_t padding_idx;
   bool scale_grad_by_freq;
@@ -99,14 +103,14 @@ struct Embedding {
     Tensor w = weight.contiguous();
     kernels::embedding_gather(out.data_ptr(), w.data_ptr(), idx.data_ptr<int64_t>(), idx.numel(),
                               weight.size(1) * w.element_size());
-    saved = idx;
+    saved_idx = idx;
     idx.reset();
     return out;
   }
 
   variable_list backward(const Tensor& grad, const Node&) {
     EmbeddingDenseBackward op;
-    op.idx = saved.unpack();
+    op.idx = saved_idx.unpack();
     op.idx_shape = idx_shape;
     op.num_weights = num_weights;
     op.padding_idx = padding_idx;

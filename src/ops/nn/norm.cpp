@@ -114,8 +114,9 @@ struct NativeBatchNormBackward {
   bool training;
   double eps;
   Mask mask;
-  Tensor mean, invstd, mean_d;  // (C), the forward's statistics (mean_d in double)
+  SavedTensor mean, invstd, mean_d;  // (C), the forward's statistics (mean_d in double)
   SavedTensor dy, x, w;
+  auto saved() { return std::tie(mean, invstd, mean_d, dy, x, w); }
 
   std::array<Tensor, 3> forward(const Tensor& grad, const Tensor& input, const Tensor& weight) {
     dy = grad, x = input;
@@ -128,8 +129,8 @@ struct NativeBatchNormBackward {
     EMBER_DISPATCH_FLOATING(dt, "batch_norm_backward", [&] {
       using T = scalar_t;
       kernels::batch_norm_backward<T>(ptr<T>(dx), ptr<T>(dw), ptr<T>(db), gc.data_ptr<T>(),
-                                      xc.data_ptr<T>(), mean_d.data_ptr<double>(),
-                                      invstd.data_ptr<T>(), ptr<T>(wc), N, C, S, training);
+                                      xc.data_ptr<T>(), mean_d.unpack().data_ptr<double>(),
+                                      invstd.unpack().data_ptr<T>(), ptr<T>(wc), N, C, S, training);
     });
     return {dx, dw, db};
   }
@@ -137,8 +138,8 @@ struct NativeBatchNormBackward {
     const Tensor input = x.unpack();
     const int64_t N = input.size(0), C = input.size(1), S = spatial(input);
     return norm_double_backward({{N, C, S}, {1, C, 1}, {0, 2}, {0, 2}}, grads, dy.unpack(), input,
-                                w.defined() ? w.unpack() : Tensor(), mean, invstd, training, eps,
-                                n);
+                                w.defined() ? w.unpack() : Tensor(), mean.unpack(), invstd.unpack(),
+                                training, eps, n);
   }
 };
 
@@ -147,8 +148,9 @@ struct NativeBatchNorm {
   bool training;
   double momentum, eps;
   Tensor running_mean, running_var;  // forward only (updated in place), then dropped
-  Tensor mean, invstd, mean_d;       // (C), filled by forward: batch or running statistics
+  SavedTensor mean, invstd, mean_d;  // (C), filled by forward: batch or running statistics
   SavedTensor x, w;
+  auto saved() { return std::tie(mean, invstd, mean_d, x, w); }
 
   Tensor forward(const Tensor& input, const Tensor& weight, const Tensor& bias) {
     x = input;
@@ -157,13 +159,13 @@ struct NativeBatchNorm {
     Tensor xc = input.contiguous(), wc = maybe_contiguous(weight), bc = maybe_contiguous(bias);
     Tensor rm = maybe_contiguous(running_mean), rv = maybe_contiguous(running_var);
     Tensor y = ops::new_empty(input.sizes(), input.scalar_type());
-    mean_d = ops::new_empty({C}, kDouble);
+    Tensor md = ops::new_empty({C}, kDouble);
     EMBER_DISPATCH_FLOATING(input.scalar_type(), "batch_norm", [&] {
       using T = scalar_t;
-      kernels::batch_norm_forward<T>(y.data_ptr<T>(), mean.data_ptr<T>(), invstd.data_ptr<T>(),
-                                     mean_d.data_ptr<double>(), ptr<T>(rm), ptr<T>(rv),
-                                     xc.data_ptr<T>(), ptr<T>(wc), ptr<T>(bc), N, C, S, training,
-                                     momentum, eps);
+      kernels::batch_norm_forward<T>(y.data_ptr<T>(), mean.unpack().data_ptr<T>(),
+                                     invstd.unpack().data_ptr<T>(), md.data_ptr<double>(),
+                                     ptr<T>(rm), ptr<T>(rv), xc.data_ptr<T>(), ptr<T>(wc),
+                                     ptr<T>(bc), N, C, S, training, momentum, eps);
     });
     if (training) {
       for (auto [r, rc] : {std::pair{running_mean, rm}, std::pair{running_var, rv}}) {
@@ -173,10 +175,12 @@ struct NativeBatchNorm {
       }
     }
     running_mean.reset(), running_var.reset();
+    mean_d = md;
     return y;
   }
   variable_list backward(const Tensor& grad, const Node& n) {
-    NativeBatchNormBackward op{training, eps, mask_of(n), mean, invstd, mean_d};
+    NativeBatchNormBackward op{training,       eps, mask_of(n), mean.unpack(), invstd.unpack(),
+                               mean_d.unpack()};
     auto [dx, dw, db] =
         apply_outputs(std::move(op), grad, x.unpack(), w.defined() ? w.unpack() : Tensor());
     return {dx, dw, db};
@@ -231,8 +235,9 @@ struct NativeLayerNormBackward {
   DimVector pshape;  // normalized_shape: the shape of dweight and dbias
   double eps;
   Mask mask;
-  Tensor mean, rstd;  // (M), the forward's statistics (mean in double)
+  SavedTensor mean, rstd;  // (M), the forward's statistics (mean in double)
   SavedTensor dy, x, w;
+  auto saved() { return std::tie(mean, rstd, dy, x, w); }
 
   std::array<Tensor, 3> forward(const Tensor& grad, const Tensor& input, const Tensor& weight) {
     dy = grad, x = input;
@@ -244,8 +249,8 @@ struct NativeLayerNormBackward {
     EMBER_DISPATCH_FLOATING(dt, "layer_norm_backward", [&] {
       using T = scalar_t;
       kernels::layer_norm_backward<T>(ptr<T>(dx), ptr<T>(dw), ptr<T>(db), gc.data_ptr<T>(),
-                                      xc.data_ptr<T>(), mean.data_ptr<double>(), rstd.data_ptr<T>(),
-                                      ptr<T>(wc), M, K);
+                                      xc.data_ptr<T>(), mean.unpack().data_ptr<double>(),
+                                      rstd.unpack().data_ptr<T>(), ptr<T>(wc), M, K);
     });
     return {dx, dw, db};
   }
@@ -261,25 +266,26 @@ struct NativeLayerNorm {
   int64_t M, K;      // rows, normalized elements per row
   DimVector pshape;  // normalized_shape
   double eps;
-  Tensor mean, rstd;  // (M), filled by forward (mean in double)
+  SavedTensor mean, rstd;  // (M), filled by forward (mean in double)
   SavedTensor x, w;
+  auto saved() { return std::tie(mean, rstd, x, w); }
 
   Tensor forward(const Tensor& input, const Tensor& weight, const Tensor& bias) {
     x = input;
     if (weight.defined()) w = weight;
     Tensor xc = input.contiguous(), wc = maybe_contiguous(weight), bc = maybe_contiguous(bias);
     Tensor y = ops::new_empty(input.sizes(), input.scalar_type());
-    mean = ops::new_empty({M}, kDouble);
-    rstd = ops::new_empty({M}, input.scalar_type());
+    Tensor m = ops::new_empty({M}, kDouble), r = ops::new_empty({M}, input.scalar_type());
     EMBER_DISPATCH_FLOATING(input.scalar_type(), "layer_norm", [&] {
       using T = scalar_t;
-      kernels::layer_norm_forward<T>(y.data_ptr<T>(), mean.data_ptr<double>(), rstd.data_ptr<T>(),
+      kernels::layer_norm_forward<T>(y.data_ptr<T>(), m.data_ptr<double>(), r.data_ptr<T>(),
                                      xc.data_ptr<T>(), ptr<T>(wc), ptr<T>(bc), M, K, eps);
     });
+    mean = m, rstd = r;
     return y;
   }
   variable_list backward(const Tensor& grad, const Node& n) {
-    NativeLayerNormBackward op{M, K, pshape, eps, mask_of(n), mean, rstd};
+    NativeLayerNormBackward op{M, K, pshape, eps, mask_of(n), mean.unpack(), rstd.unpack()};
     auto [dx, dw, db] =
         apply_outputs(std::move(op), grad, x.unpack(), w.defined() ? w.unpack() : Tensor());
     return {dx, dw, db};
@@ -294,8 +300,9 @@ struct NativeGroupNormBackward {
   int64_t N, C, S, G;  // batch, channels, elements per channel, groups
   double eps;
   Mask mask;
-  Tensor mean, rstd;  // (N, G), the forward's statistics (mean in double)
+  SavedTensor mean, rstd;  // (N, G), the forward's statistics (mean in double)
   SavedTensor dy, x, w;
+  auto saved() { return std::tie(mean, rstd, dy, x, w); }
 
   std::array<Tensor, 3> forward(const Tensor& grad, const Tensor& input, const Tensor& weight) {
     dy = grad, x = input;
@@ -307,8 +314,8 @@ struct NativeGroupNormBackward {
     EMBER_DISPATCH_FLOATING(dt, "group_norm_backward", [&] {
       using T = scalar_t;
       kernels::group_norm_backward<T>(ptr<T>(dx), ptr<T>(dw), ptr<T>(db), gc.data_ptr<T>(),
-                                      xc.data_ptr<T>(), mean.data_ptr<double>(), rstd.data_ptr<T>(),
-                                      ptr<T>(wc), N, C, S, G);
+                                      xc.data_ptr<T>(), mean.unpack().data_ptr<double>(),
+                                      rstd.unpack().data_ptr<T>(), ptr<T>(wc), N, C, S, G);
     });
     return {dx, dw, db};
   }
@@ -323,25 +330,26 @@ struct NativeGroupNorm {
   static constexpr const char* name = "NativeGroupNormBackward0";
   int64_t N, C, S, G;  // batch, channels, elements per channel, groups
   double eps;
-  Tensor mean, rstd;  // (N, G), filled by forward (mean in double)
+  SavedTensor mean, rstd;  // (N, G), filled by forward (mean in double)
   SavedTensor x, w;
+  auto saved() { return std::tie(mean, rstd, x, w); }
 
   Tensor forward(const Tensor& input, const Tensor& weight, const Tensor& bias) {
     x = input;
     if (weight.defined()) w = weight;
     Tensor xc = input.contiguous(), wc = maybe_contiguous(weight), bc = maybe_contiguous(bias);
     Tensor y = ops::new_empty(input.sizes(), input.scalar_type());
-    mean = ops::new_empty({N, G}, kDouble);
-    rstd = ops::new_empty({N, G}, input.scalar_type());
+    Tensor m = ops::new_empty({N, G}, kDouble), r = ops::new_empty({N, G}, input.scalar_type());
     EMBER_DISPATCH_FLOATING(input.scalar_type(), "group_norm", [&] {
       using T = scalar_t;
-      kernels::group_norm_forward<T>(y.data_ptr<T>(), mean.data_ptr<double>(), rstd.data_ptr<T>(),
+      kernels::group_norm_forward<T>(y.data_ptr<T>(), m.data_ptr<double>(), r.data_ptr<T>(),
                                      xc.data_ptr<T>(), ptr<T>(wc), ptr<T>(bc), N, C, S, G, eps);
     });
+    mean = m, rstd = r;
     return y;
   }
   variable_list backward(const Tensor& grad, const Node& n) {
-    NativeGroupNormBackward op{N, C, S, G, eps, mask_of(n), mean, rstd};
+    NativeGroupNormBackward op{N, C, S, G, eps, mask_of(n), mean.unpack(), rstd.unpack()};
     auto [dx, dw, db] =
         apply_outputs(std::move(op), grad, x.unpack(), w.defined() ? w.unpack() : Tensor());
     return {dx, dw, db};
@@ -361,7 +369,7 @@ std::tuple<Tensor, Tensor, Tensor> native_batch_norm(const Tensor& input, const 
   op.running_mean = running_mean, op.running_var = running_var;
   op.mean = ops::new_empty({input.size(1)}, input.scalar_type());
   op.invstd = ops::new_empty({input.size(1)}, input.scalar_type());
-  Tensor mean = op.mean, invstd = op.invstd;
+  Tensor mean = op.mean.unpack(), invstd = op.invstd.unpack();
   Tensor out = apply(std::move(op), input, weight, bias);
   if (!training) return {out, Tensor(), Tensor()};
   return {out, mean, invstd};
