@@ -7,6 +7,7 @@
 #include "kernels/cpu/softmax.h"
 #include "kernels/cpu/sum.h"
 #include "ops/iter.h"
+#include "ops/scan.h"
 
 namespace ember {
 namespace ops {
@@ -211,33 +212,18 @@ struct Prod {
   }
   variable_list backward(const Tensor& g, const Node&) {
     Tensor x = a.unpack(), r = result.unpack();
-    Tensor gr = unreduce(g * r, out_keep, x.sizes());
-    Tensor has_zero;
+    bool has_zero;
     {
       NoGradGuard ng;
-      has_zero = (x == 0).any();
+      has_zero = (x == 0).any().item<bool>();
     }
-    if (!has_zero.item<bool>()) return {gr / x};
-    // With zeros: product of the others, computed directly (first-order only).
-    NoGradGuard ng;
-    Tensor others = empty_like(x);
-    Tensor flat = x.contiguous().reshape({-1});
-    Tensor o = others.view({-1});
-    const int64_t n = x.numel();
-    EMBER_CHECK(dims.size() == 0 || x.dim() <= 1,
-                "prod: backward with zeros over a dim of a "
-                "multi-dimensional tensor is not supported");
-    EMBER_DISPATCH_FLOATING(x.scalar_type(), "prod_backward", [&] {
-      const scalar_t* px = flat.data_ptr<scalar_t>();
-      scalar_t* po = o.data_ptr<scalar_t>();
-      for (int64_t i = 0; i < n; ++i) {
-        scalar_t p = 1;
-        for (int64_t j = 0; j < n; ++j)
-          if (j != i) p *= px[j];
-        po[i] = p;
-      }
-    });
-    return {unreduce(g, out_keep, x.sizes()) * others};
+    if (!has_zero) return {unreduce(g * r, out_keep, x.sizes()) / x};
+    // PyTorch's prod_safe_zeros_backward: the product of the others from exclusive products on
+    // both sides (LinearScan), which stays differentiable.
+    Tensor ge = unreduce(g, out_keep, x.sizes());
+    if (dims.empty() || x.dim() == 0)
+      return {prod_others(x.reshape({-1}), 0).reshape(x.sizes()) * ge};
+    return {prod_others(x, maybe_wrap_dim(dims[0], x.dim(), "prod")) * ge};
   }
 };
 
@@ -372,6 +358,29 @@ struct Norm2 {
   }
 };
 
+/// std = √var. Its backward is PyTorch's std_backward: var's gradient scaled by 1/(2·std), and 0
+/// where std is 0 (a constant input), where √'s own gradient would give 0·∞ = NaN.
+struct Std {
+  static constexpr const char* name = "StdBackward0";
+  DimVector dims;
+  bool unbiased, keepdim;
+  double dof = 0;
+  SavedTensor a, result;
+  Tensor forward(const Tensor& x) {
+    a = x;
+    Tensor v = var(x, dims, unbiased, keepdim);
+    dof = static_cast<double>(
+        std::max<int64_t>(x.numel() / std::max<int64_t>(v.numel(), 1) - unbiased, 0));
+    return sqrt(v);
+  }
+  variable_list backward(const Tensor& g, const Node&) {
+    Tensor x = a.unpack(), m = x.mean(dims, true), r = result.unpack().reshape(m.sizes());
+    Tensor zero = r == 0;  // a safe denominator there keeps gradients of this gradient finite
+    Tensor gv = (g.reshape(m.sizes()) / (r.masked_fill(zero, 1) * 2)).masked_fill(zero, 0);
+    return {gv * (x - m) * (2.0 / dof)};  // var_backward
+  }
+};
+
 struct Softmax {
   static constexpr const char* name = "SoftmaxBackward0";
   int64_t dim;
@@ -503,10 +512,10 @@ Tensor var(const Tensor& x, IntArrayRef dim, bool unbiased, bool keepdim) {
   check_dims(x, dim, "var");
   return std::get<0>(var_mean(x, dim, unbiased, keepdim));
 }
-Tensor std(const Tensor& x, bool unbiased) { return sqrt(var(x, unbiased)); }
+Tensor std(const Tensor& x, bool unbiased) { return apply(Std{{}, unbiased, false}, x); }
 Tensor std(const Tensor& x, IntArrayRef dim, bool unbiased, bool keepdim) {
   check_dims(x, dim, "std");
-  return sqrt(var(x, dim, unbiased, keepdim));
+  return apply(Std{dim, unbiased, keepdim}, x);
 }
 
 namespace {

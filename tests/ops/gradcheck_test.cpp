@@ -19,6 +19,8 @@ enum class Domain {
   kPositive,  // (0.5, 2.5): log, sqrt, pow bases, divisors
   kUnit,      // (-0.8, 0.8): asin, acos
   kNonZero,   // randn pushed at least 0.3 away from 0: abs, sign, norm(1), prod, relu
+  kOneZero,   // kNonZero with flat element 5 exactly 0: prod's zero-safe backward
+  kZeros,     // kNonZero with flat elements 1, 5 and 6 exactly 0 (two in one slice along dim 1)
 };
 
 struct OpCase {
@@ -48,7 +50,8 @@ OpCase many(std::string name, std::vector<std::vector<int64_t>> shapes,
   return {std::move(name), std::move(shapes), std::move(fn), d, false};
 }
 
-constexpr Domain kPos = Domain::kPositive, kUnit = Domain::kUnit, kNZ = Domain::kNonZero;
+constexpr Domain kPos = Domain::kPositive, kUnit = Domain::kUnit, kNZ = Domain::kNonZero,
+                 kZ1 = Domain::kOneZero, kZs = Domain::kZeros;
 
 std::vector<OpCase> pointwise_cases() {
   return {
@@ -170,6 +173,16 @@ std::vector<OpCase> reduce_cases() {
           "prod", {{3, 4}}, [](V x) { return x[0].prod(); }, kNZ),
       one(
           "prod_dim", {{2, 3, 4}}, [](V x) { return prod(x[0], 1, true); }, kNZ),
+      two(
+          "prod_zero", {{3, 4}}, [](V x) { return x[0].prod(); }, kZ1),
+      two(
+          "prod_zeros", {{3, 4}}, [](V x) { return x[0].prod(); }, kZs),
+      two(
+          "prod_dim_zero", {{2, 3, 4}}, [](V x) { return prod(x[0], 1, true); }, kZ1),
+      two(
+          "prod_dim_zeros", {{2, 3, 4}}, [](V x) { return prod(x[0], 1); }, kZs),
+      two(
+          "prod_dim_last_zeros", {{2, 3, 4}}, [](V x) { return x[0].prod(-1); }, kZs),
       one("max_all", {{3, 4}}, [](V x) { return x[0].max(); }),
       one("min_all", {{3, 4}}, [](V x) { return min(x[0]); }),
       one("max_dim", {{2, 3, 4}}, [](V x) { return std::get<0>(max(x[0], 1)); }),
@@ -196,6 +209,12 @@ std::vector<OpCase> reduce_cases() {
       one("var_dim", {{2, 3, 4}}, [](V x) { return var(x[0], {2}, true); }),
       two("std", {{3, 4}}, [](V x) { return ember::std(x[0]); }),
       one("std_dim", {{2, 3, 4}}, [](V x) { return x[0].std({1}, false, true); }),
+      two("std_biased", {{3, 4}}, [](V x) { return x[0].std(false); }),
+      two("std_dims", {{2, 3, 4}},
+          [](V x) {
+            return ember::std(x[0], {0, 2});
+          }),
+      two("std_dim_biased_keepdim", {{2, 3, 4}}, [](V x) { return x[0].std({-1}, false, true); }),
       many("var_mean", {{2, 3, 4}},
            [](V x) {
              auto [v, m] = var_mean(x[0], {1});
@@ -516,9 +535,13 @@ variable_list make_inputs(const OpCase& c) {
       case Domain::kUnit:
         t = rand(s, dtype(kDouble)) * 1.6 - 0.8;
         break;
-      case Domain::kNonZero: {
+      case Domain::kNonZero:
+      case Domain::kOneZero:
+      case Domain::kZeros: {
         Tensor r = randn(s, dtype(kDouble));
         t = r + sign(r) * 0.3;
+        if (c.domain != Domain::kNonZero) t.view({-1})[5].fill_(0);
+        if (c.domain == Domain::kZeros) t.view({-1})[1].fill_(0), t.view({-1})[6].fill_(0);
         break;
       }
     }

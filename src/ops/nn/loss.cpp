@@ -1,7 +1,8 @@
 // The loss ops (mse, l1, smooth_l1, huber, binary_cross_entropy(_with_logits), nll, cross_entropy,
-// kl_div) and F::*loss*, composed from ember ops (no backward structs of their own: gradients of
-// any order come from the ops), following PyTorch 1.13's formulas (aten/src/ATen/native/Loss.cpp,
-// LossNLL.cpp).
+// kl_div) and F::*loss*, following PyTorch 1.13's formulas (aten/src/ATen/native/Loss.cpp,
+// LossNLL.cpp). All but binary_cross_entropy are composed from ember ops (gradients of any order
+// come from the ops); binary_cross_entropy is an op struct, as its gradient is PyTorch's clamped
+// formula rather than the derivative of its forward, written with ember ops (so differentiable).
 #include "ember/nn/functional/loss.h"
 
 #include <cmath>
@@ -12,6 +13,7 @@
 #include "ember/ops.h"
 #include "ember/tensor/factories.h"
 #include "kernels/cpu/indices.h"
+#include "ops/iter.h"
 
 namespace ember {
 namespace {
@@ -40,6 +42,46 @@ void check_float(const Tensor& t, const char* op, const char* what) {
   EMBER_CHECK(t.is_floating_point(), op, ": ", what, " must be a floating-point tensor, got ",
               t.scalar_type());
 }
+
+/// PyTorch's binary_cross_entropy (binary_cross_entropy_out_cpu and its backward): each log
+/// clamped at -100 in forward, and the gradient's denominator (1 - p)·p clamped at 1e-12 (a float
+/// constant there, so 1e-12f in float64 too), so a
+/// probability of exactly 0 or 1 (a saturated sigmoid) gives finite values and gradients. The
+/// target's gradient is PyTorch's -logit(p); the weight also gets one (PyTorch refuses it).
+struct BinaryCrossEntropy {
+  static constexpr const char* name = "BinaryCrossEntropyBackward0";
+  int64_t reduction;
+  ops::SavedTensor p, t, w;
+  int64_t count = 0;  // elements of the unreduced loss (the mean's N)
+  static Tensor unweighted(const Tensor& p, const Tensor& t) {
+    return (t - 1) * (-p).log1p().clamp_min(-100) - t * p.log().clamp_min(-100);
+  }
+  Tensor forward(const Tensor& input, const Tensor& target, const Tensor& weight) {
+    p = input;
+    t = target;
+    if (weight.defined()) w = weight;
+    Tensor loss = unweighted(input, target);
+    if (weight.defined()) loss = loss * weight;
+    count = loss.numel();
+    return reduce(loss, reduction, "binary_cross_entropy");
+  }
+  // The weight, then the mean's 1/N, applied to a gradient, in PyTorch's order.
+  Tensor scaled(Tensor grad, const Tensor& weight) const {
+    if (weight.defined()) grad = grad * weight;
+    return reduction == Reduction::Mean ? grad / static_cast<double>(count) : grad;
+  }
+  ops::variable_list backward(const Tensor& g, const ops::Node& node) {
+    Tensor x = p.unpack(), y = t.unpack(), wt = w.defined() ? w.unpack() : Tensor();
+    ops::variable_list grads(3);
+    if (node.should_compute_output(0))
+      grads[0] =
+          sum_to(scaled(g * (x - y) / ((1 - x) * x).clamp_min(double{1e-12f}), wt), x.sizes());
+    if (node.should_compute_output(1)) grads[1] = sum_to(scaled(-logit(x) * g, wt), y.sizes());
+    if (node.should_compute_output(2))
+      grads[2] = sum_to(scaled(unweighted(x, y) * g, Tensor()), wt.sizes());
+    return grads;
+  }
+};
 
 }  // namespace
 
@@ -80,13 +122,7 @@ Tensor binary_cross_entropy(const Tensor& input, const Tensor& target, const Ten
         input.numel() == 0 || (input.min().item<double>() >= 0 && input.max().item<double>() <= 1),
         "binary_cross_entropy: all elements of input should be between 0 and 1");
   }
-  // PyTorch clamps each log at -100; clamping the argument at e^-100 gives the same values and
-  // a zero (not NaN) gradient where it bites.
-  const double tiny = std::exp(-100.0);
-  Tensor loss =
-      -(target * input.clamp_min(tiny).log() + (1 - target) * (1 - input).clamp_min(tiny).log());
-  if (weight.defined()) loss = loss * weight;
-  return reduce(loss, reduction, "binary_cross_entropy");
+  return ops::apply(BinaryCrossEntropy{reduction, {}, {}, {}}, input, target, weight);
 }
 
 Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor& target,

@@ -54,6 +54,13 @@ I = {
     "nanv": torch.tensor([1.0, math.nan, 3.0, -math.inf, 2.0]),
     "zv": torch.tensor([0.0, -0.0, 1.0, -1.0, 2.0, -8.0]),
     "ninf": torch.tensor([[-math.inf, -math.inf, -math.inf], [-math.inf, 0.0, 1.0]]),
+    # gradients at the edges (TABLE "grad.*"): constant input for std, zeros for prod
+    "cst34": torch.full((3, 4), 1.25),
+    "rowc": torch.tensor([[1.5, 1.5, 1.5, 1.5], [1.0, 2.0, 3.0, 4.0], [-2.0, -2.0, -2.0, -2.0]]),
+    "z1": torch.tensor([[0.5, -1.25, 2.0, 0.75], [1.5, 0.25, 0.0, -2.0], [-0.5, 1.75, -1.0, 1.25]]),
+    "z3": torch.tensor([[0.5, 0.0, 2.0, 0.75], [0.0, 0.25, 0.0, -2.0], [-0.5, 1.75, -1.0, 1.25]]),
+    "zd": torch.tensor([[[0.5, 0.0, 2.0, 0.75], [0.0, 0.25, 0.0, -2.0], [-0.5, 1.75, 0.0, 1.25]],
+                        [[0.5, -1.25, 2.0, 0.75], [1.5, 0.25, 0.0, -2.0], [-0.5, 1.75, -1.0, 1.25]]]),
 }
 
 
@@ -704,9 +711,54 @@ def cases():
 # ---- cases written once: name, PyTorch expression, the same in ember's C++ --------------------
 # In C++, x("a") is input "a" and the expression may give a Tensor, a std::tuple of two Tensors or
 # a std::vector<Tensor>. Add a new op's golden case here (CONTRIBUTING.md).
+def value_and_grads(fn, *xs):
+    """fn's value and the gradients of its inputs for the output gradient 1 + (i mod 3) at flat
+    index i (values_table_test.cpp's value_and_grads does the same)."""
+    xs = [x.detach().clone().requires_grad_(True) for x in xs]
+    y = fn(*xs)
+    go = (torch.arange(y.numel()) % 3 + 1).to(y.dtype).reshape(y.shape)
+    return (y, *torch.autograd.grad(y, xs, go))
+
+
+VG = value_and_grads
 TABLE = [
     ("un.logit", lambda x: torch.logit(x["unit"]), 'logit(x("unit"))'),  # NaN below 0
     ("un.logit_eps", lambda x: torch.logit(x["pos"] / 3.1, eps=0.2), 'logit(x("pos") / 3.1, 0.2)'),
+    # std of a constant: 0, and PyTorch's std_backward gives 0 there (not 0 * inf)
+    ("grad.std_const", lambda x: VG(lambda t: t.std(), x["cst34"]),
+     'value_and_grads([](Xs t) { return t[0].std(); }, {x("cst34")})'),
+    ("grad.std_const_biased", lambda x: VG(lambda t: t.std(unbiased=False), x["cst34"]),
+     'value_and_grads([](Xs t) { return t[0].std(false); }, {x("cst34")})'),
+    ("grad.std_const_rows", lambda x: VG(lambda t: t.std(1), x["rowc"]),
+     'value_and_grads([](Xs t) { return t[0].std({1}, true); }, {x("rowc")})'),
+    ("grad.std_const_rows_biased_k",
+     lambda x: VG(lambda t: t.std((1,), unbiased=False, keepdim=True), x["rowc"]),
+     'value_and_grads([](Xs t) { return t[0].std({1}, false, true); }, {x("rowc")})'),
+    ("grad.std_dims_2d", lambda x: VG(lambda t: t.std((0, 1)), x["rowc"][1:]),
+     'value_and_grads([](Xs t) { return t[0].std({0, 1}); }, {x("rowc").narrow(0, 1, 2)})'),
+    ("grad.std_const_3d", lambda x: VG(lambda t: t.std((0, 2)), x["cst34"].reshape(3, 2, 2)),
+     'value_and_grads([](Xs t) { return t[0].std({0, 2}); }, {x("cst34").reshape({3, 2, 2})})'),
+    # prod with zeros: PyTorch's prod_safe_zeros_backward
+    ("grad.prod_zero", lambda x: VG(lambda t: t.prod(), x["z1"]),
+     'value_and_grads([](Xs t) { return t[0].prod(); }, {x("z1")})'),
+    ("grad.prod_zeros", lambda x: VG(lambda t: t.prod(), x["z3"]),
+     'value_and_grads([](Xs t) { return t[0].prod(); }, {x("z3")})'),
+    ("grad.prod_zeros_1d", lambda x: VG(lambda t: t.prod(), x["z3"][1]),
+     'value_and_grads([](Xs t) { return t[0].prod(); }, {x("z3").select(0, 1)})'),
+    ("grad.prod_dim_zero", lambda x: VG(lambda t: t.prod(1), x["z1"]),
+     'value_and_grads([](Xs t) { return t[0].prod(1); }, {x("z1")})'),
+    ("grad.prod_dim_zeros", lambda x: VG(lambda t: t.prod(1), x["z3"]),
+     'value_and_grads([](Xs t) { return t[0].prod(1); }, {x("z3")})'),
+    ("grad.prod_dim0_zeros_k", lambda x: VG(lambda t: t.prod(0, keepdim=True), x["z3"]),
+     'value_and_grads([](Xs t) { return t[0].prod(0, true); }, {x("z3")})'),
+    ("grad.prod_dim_3d", lambda x: VG(lambda t: t.prod(1), x["zd"]),
+     'value_and_grads([](Xs t) { return t[0].prod(1); }, {x("zd")})'),
+    ("grad.prod_dim_last_3d", lambda x: VG(lambda t: t.prod(-1), x["zd"]),
+     'value_and_grads([](Xs t) { return t[0].prod(-1); }, {x("zd")})'),
+    ("grad.prod_dim_t", lambda x: VG(lambda t: t.t().prod(0), x["z3"]),
+     'value_and_grads([](Xs t) { return t[0].t().prod(0); }, {x("z3")})'),
+    ("grad.prod_dim_f64", lambda x: VG(lambda t: t.prod(1), x["z3"].double()),
+     'value_and_grads([](Xs t) { return t[0].prod(1); }, {x("z3").to(kDouble)})'),
 ]
 
 
