@@ -95,6 +95,11 @@ class OpNode final : public Node {
  public:
   explicit OpNode(Op&& op) : op_(std::move(op)) {}
   std::string name() const override { return Op::name; }
+  // A saved output must be a SavedOutput (apply fills it once the node exists); a SavedTensor
+  // named `result`, the old convention, would silently stay empty.
+  static_assert(
+      !requires(Op & o) { requires std::is_same_v<decltype(o.result), SavedTensor>; },
+      "declare an op's saved output as `SavedOutput result;`");
   variable_list apply(variable_list&& grads) override { return call(grads.data()); }
   variable_list call(Tensor* grads) override {
     if constexpr (requires { Op::num_outputs; }) {  // see apply_outputs

@@ -365,7 +365,9 @@ struct Std {
   DimVector dims;
   bool unbiased, keepdim;
   double dof = 0;
-  SavedTensor a, result;
+  SavedTensor a;
+  SavedOutput result;
+  auto saved() { return std::tie(a, result); }
   Tensor forward(const Tensor& x) {
     a = x;
     Tensor v = var(x, dims, unbiased, keepdim);

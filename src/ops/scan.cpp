@@ -24,7 +24,9 @@ struct LinearScan {
   static constexpr const char* name = "LinearScanBackward0";
   int64_t dim;
   bool reverse;
-  SavedTensor a, result;
+  SavedTensor a;
+  SavedOutput result;
+  auto saved() { return std::tie(a, result); }
   Tensor forward(const Tensor& coef, const Tensor& b) {
     a = coef;
     Tensor ac = coef.contiguous(), bc = b.contiguous().to(coef.scalar_type());

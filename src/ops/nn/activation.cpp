@@ -18,6 +18,7 @@ struct Hardtanh {
   static constexpr const char* name = "HardtanhBackward0";
   Scalar lo, hi;
   ops::SavedTensor a;
+  auto saved() { return std::tie(a); }
   Tensor forward(const Tensor& x) {
     a = x;
     return x.clamp(lo, hi);

@@ -52,6 +52,7 @@ struct BinaryCrossEntropy {
   static constexpr const char* name = "BinaryCrossEntropyBackward0";
   int64_t reduction;
   ops::SavedTensor p, t, w;
+  auto saved() { return std::tie(p, t, w); }
   int64_t count = 0;  // elements of the unreduced loss (the mean's N)
   static Tensor unweighted(const Tensor& p, const Tensor& t) {
     return (t - 1) * (-p).log1p().clamp_min(-100) - t * p.log().clamp_min(-100);
