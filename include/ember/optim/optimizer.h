@@ -167,6 +167,10 @@ class Optimizer {
   /// Clears every parameter's gradient: drops it (set_to_none, the default) or zeroes it.
   void zero_grad(bool set_to_none = true);
 
+  /// Throws, as the constructor would, unless `options` (this optimizer's options type) are
+  /// valid: "Adam: Invalid beta parameter at index 0: 1.5". Loading checks restored groups so.
+  virtual void check_options(const OptimizerOptions& options) const;
+
   /// The parameters of the first group (libtorch).
   const std::vector<Tensor>& parameters() const noexcept { return param_groups_.at(0).params(); }
   std::vector<Tensor>& parameters() noexcept { return param_groups_.at(0).params(); }
