@@ -37,8 +37,8 @@ std::string checkpoint_dir_name(int64_t epoch);
 /// at are removed. Creates `root` if needed. Before writing, it removes what an interrupted
 /// earlier write left in `root` (`epoch-NNNN.tmp/`, `last.tmp`, `best.tmp`, write_file_atomic's
 /// temporaries; an `epoch-NNNN.old/` whose replacement never arrived is renamed back). On any
-/// failure the partial `epoch-NNNN.tmp/` is removed; file system failures throw ember::Error
-/// naming the checkpoint, exceptions from `write_files` pass unchanged.
+/// failure the partial `epoch-NNNN.tmp/` is removed; file system failures (also those of
+/// `write_files`) throw ember::Error naming the checkpoint, other exceptions pass unchanged.
 void write_epoch_checkpoint(const std::filesystem::path& root, int64_t epoch,
                             const std::function<void(const std::filesystem::path&)>& write_files,
                             bool link_last, bool link_best);
