@@ -120,14 +120,16 @@ TEST(GzipTail, SeveralGzipMembersReadAsOneStream) {
   write_split(dir, two);
   MNIST m(dir);
   EXPECT_TRUE(m.targets().equal(tensor({7, 0, 9})));
-  // A second member that is damaged is corrupt data.
+  // A second member that is damaged is corrupt data; one cut short is a truncated file.
   Bytes bad = gzip(Bytes(labels.begin(), labels.begin() + 6));
-  bad.push_back(0x1f);
-  bad.push_back(0x8b);
-  bad.push_back(0x00);  // not deflate
+  for (uint8_t b : {0x1f, 0x8b, 0x07, 0x00}) bad.push_back(b);  // method 7: not deflate
   write_split(dir, bad);
   EXPECT_THAT(ember::testing::error_message([&] { MNIST m2(dir); }),
-              HasSubstr("corrupt gzip data ("));
+              HasSubstr("corrupt gzip data (unknown compression method)"));
+  bad.resize(bad.size() - 2);
+  write_split(dir, bad);
+  EXPECT_THAT(ember::testing::error_message([&] { MNIST m3(dir); }),
+              HasSubstr("(its gzip stream ends early)"));
 }
 
 }  // namespace
