@@ -65,7 +65,8 @@ void adam_step(std::vector<OptimizerParamGroup>& groups, const char* name, bool 
                StateOf&& state_of) {
   for (auto& group : groups) {
     const auto& o = static_cast<const Options&>(group.options());
-    const auto [beta1, beta2] = o.betas();
+    // Not a structured binding: the kernel lambda below captures them (clang 14 cannot).
+    const double beta1 = std::get<0>(o.betas()), beta2 = std::get<1>(o.betas());
     BiasCorrection bc;
     for (Tensor& p : group.params()) {
       const Tensor& grad = p.grad();

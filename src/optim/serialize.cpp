@@ -49,7 +49,7 @@ void from_json(const json& j, OptimizerDict& d) {
               j.type_name());
   OptimizerDict out;
   for (const auto& [key, v] : j.items()) {
-    auto finite = [&, &key = key](double x) {
+    auto finite = [&, &key = key, &v = v](double x) {
       EMBER_CHECK(std::isfinite(x), "optimizer: \"", key, "\" holds ", io::json_excerpt(v),
                   "; numbers must be finite");
       return x;

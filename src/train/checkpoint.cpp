@@ -147,7 +147,8 @@ auto validated(const fs::path& path, F&& check) {
 
 fs::path checkpoint_path(const fs::path& path, const std::string& which) {
   const fs::path in_run = path / "checkpoints" / which;
-  if (fs::exists(in_run)) return in_run;
+  std::error_code ec;
+  if (fs::exists(in_run, ec)) return in_run;
   return path / which;
 }
 
