@@ -121,7 +121,7 @@ std::string read_text(const fs::path& file) {
   return os.str();
 }
 
-// io::read_archive with every error (I/O included) as ember::Error "load: <path>: ...".
+// io::read_archive with every error as ember::Error (its own messages name the file).
 io::Archive read_archive_of(const fs::path& path) {
   try {
     return io::read_archive(path);
@@ -267,9 +267,9 @@ void Trainer::load_checkpoint(const fs::path& dir) {
   validated(model_path,
             [&] { return io::check_state(model_state, model_archive.tensors, model.name()); });
   const fs::path opt_path = dir / "optimizer.safetensors";
-  optim::OptimizerSnapshot opt = validated(opt_path, [&] {
-    return optim::read_optimizer_state(*optimizer_, read_archive_of(opt_path));
-  });
+  const io::Archive opt_archive = read_archive_of(opt_path);
+  optim::OptimizerSnapshot opt =
+      validated(opt_path, [&] { return optim::read_optimizer_state(*optimizer_, opt_archive); });
   const fs::path sched_path = dir / "scheduler.safetensors";
   const size_t groups = optimizer_->param_groups().size();
   auto check_groups = [&](size_t n) {
@@ -278,16 +278,17 @@ void Trainer::load_checkpoint(const fs::path& dir) {
   };
   std::optional<optim::LRSchedulerState> sched;
   std::optional<optim::ReduceLROnPlateauState> plateau;
+  const io::Archive sched_archive = mine.empty() ? io::Archive{} : read_archive_of(sched_path);
   if (scheduler_.scheduler) {
     sched = validated(sched_path, [&] {
-      auto s = optim::read_scheduler_state(*scheduler_.scheduler, read_archive_of(sched_path));
+      auto s = optim::read_scheduler_state(*scheduler_.scheduler, sched_archive);
       check_groups(s.last_lr.size());
       return s;
     });
   }
   if (scheduler_.plateau) {
     plateau = validated(sched_path, [&] {
-      auto s = optim::read_scheduler_state(*scheduler_.plateau, read_archive_of(sched_path));
+      auto s = optim::read_scheduler_state(*scheduler_.plateau, sched_archive);
       check_groups(s.last_lr.size());
       return s;
     });
