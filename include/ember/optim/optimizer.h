@@ -29,8 +29,8 @@
 namespace ember::optim {
 
 /// Options or per-parameter scalars under PyTorch's names: {"lr": 0.1, "betas": [0.9, 0.999],
-/// "amsgrad": false} or {"step": 12}. Saving writes it to the JSON sidecar (ember/optim/serialize.h
-/// converts both ways), so an optimizer needs no JSON library to be saved.
+/// "amsgrad": false} or {"step": 12}. Saving writes it to the file's JSON document
+/// (ember/optim/serialize.h converts both ways), so an optimizer needs no JSON library to be saved.
 class OptimizerDict {
  public:
   using Value = std::variant<bool, int64_t, double, std::string, std::vector<double>>;
