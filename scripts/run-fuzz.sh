@@ -1,29 +1,36 @@
 #!/usr/bin/env bash
-# Builds a fuzzer of ember's file readers with clang++ and libFuzzer, ASan and UBSan, and runs it
-# for a while on a generated seed corpus. Targets: safetensors (fuzz/safetensors_fuzz.cpp, the
-# default) and pt (fuzz/pt_fuzz.cpp: PyTorch archives, zip + restricted unpickler).
+# Builds the fuzzers of ember's file readers (fuzz/*_fuzz.cpp: safetensors, pt, idx, csv,
+# optimizer_state, scheduler_state, trainer_json) with clang++ and libFuzzer, ASan and UBSan, and
+# runs each for a while on a generated seed corpus (fuzz/make_seeds.py; pt: fuzz/make_pt_seeds.py).
 #
-#   scripts/run-fuzz.sh [--target T] [--seconds N] [--build-dir DIR] [--jobs J] [-- libFuzzer args...]
+#   scripts/run-fuzz.sh [--seconds N] [--target NAME]... [--build-dir DIR] [--jobs J]
+#                       [-- libFuzzer args...]
 #
-# Defaults: safetensors, 30 seconds, build/fuzz under the repository, 2 jobs. The ember sources of the layers
-# io stands on are compiled with clang directly (no CMake involved) through a generated
-# build.ninja, so reruns only rebuild what changed; ccache is used when present. The corpus
-# grows in DIR/corpus across runs; crashes are written to DIR/artifacts/ and make the script
-# exit non-zero. Reproduce one with
-#   DIR/<target>_fuzz DIR/artifacts/crash-...
+# Defaults: every target, 30 seconds each, build/fuzz under the repository, 2 jobs. The ember
+# sources of the layers the readers stand on are compiled with clang directly (no CMake
+# involved) through a generated build.ninja, so reruns only rebuild what changed; ccache is used
+# when present. Each corpus grows in DIR/corpus/<target> across runs; crashes are written to
+# DIR/artifacts/<target>/ and make the script exit non-zero. Reproduce one with
+#   DIR/<target>_fuzz DIR/artifacts/<target>/crash-...
 # Needs clang++ (14 here), libclang-rt-dev (libFuzzer), ninja, python3, OpenBLAS, libomp.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-target=safetensors
 seconds=30
 build="$root/build/fuzz"
 jobs=2
 extra=()
+all_targets="safetensors pt idx csv optimizer_state scheduler_state trainer_json"
+targets=""
 while [ $# -gt 0 ]; do
   case "$1" in
-    --target) target=$2; shift 2 ;;
     --seconds) seconds=$2; shift 2 ;;
+    --target)
+      case " $all_targets " in
+        *" $2 "*) targets="$targets $2" ;;
+        *) echo "run-fuzz.sh: unknown target $2 (targets: $all_targets)" >&2; exit 2 ;;
+      esac
+      shift 2 ;;
     --build-dir) build=$2; shift 2 ;;
     --jobs) jobs=$2; shift 2 ;;
     --) shift; extra=("$@"); break ;;
@@ -31,11 +38,7 @@ while [ $# -gt 0 ]; do
     *) echo "run-fuzz.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
-case "$target" in
-  safetensors) seeds_script=make_seeds.py; max_len=4096; what=parse_safetensors ;;
-  pt) seeds_script=make_pt_seeds.py; max_len=8192; what=pt::parse ;;
-  *) echo "run-fuzz.sh: unknown target $target (safetensors or pt)" >&2; exit 2 ;;
-esac
+targets=${targets:-$all_targets}
 
 cxx=${EMBER_FUZZ_CXX:-}
 if [ -z "$cxx" ]; then
@@ -58,9 +61,13 @@ build=$(cd "$build" && pwd)
 cblas_dir=/usr/include/x86_64-linux-gnu/openblas-pthread
 blas_dir=/usr/lib/x86_64-linux-gnu/openblas-pthread
 
-# The layers the reader stands on (io uses only the layers above it in ARCHITECTURE.md); nn,
-# optim, data, train and scalar are neither needed nor compiled.
-layers="core tensor kernels ops autograd io"
+# The layers the readers stand on; of train only trainer.json's reader (trainer_file.cpp) is
+# needed, and nn and scalar are neither needed nor compiled.
+layers="core tensor kernels ops autograd io optim data"
+extra_sources="src/train/trainer_file.cpp"
+# The readers themselves: optimized and instrumented for coverage, as the fuzz targets.
+readers="src/io/* src/data/compressed_file.cpp src/data/csv.cpp src/data/mnist.cpp \
+src/optim/serialize.cpp src/train/trainer_file.cpp src/core/generator.cpp"
 
 # ninja runs from the repository root with sources named relative to it, so ccache (with
 # CCACHE_BASEDIR) shares entries between clones and build directories. io and the fuzz target are
@@ -89,16 +96,25 @@ common="-std=c++20 -fsized-deallocation -fopenmp-simd -w -Iinclude -Isrc ${cblas
     obj="$build/obj/${src%.cpp}.o"
     objs+=("$obj")
     echo "build $obj: cxx $src"
-    case "$src" in
-      src/io/*) echo "  extra = -O1 -g -fsanitize=fuzzer-no-link" ;;
-      *) echo "  extra = -O0 -gline-tables-only" ;;
-    esac
-  done < <(cd "$root" && for layer in $layers; do find "src/$layer" -name '*.cpp'; done | sort)
+    instrumented=""
+    for r in $readers; do
+      # shellcheck disable=SC2254
+      case "$src" in $r) instrumented=1 ;; esac
+    done
+    if [ -n "$instrumented" ]; then
+      echo "  extra = -O1 -g -fsanitize=fuzzer-no-link"
+    else
+      echo "  extra = -O0 -gline-tables-only"
+    fi
+  done < <(cd "$root" && { for layer in $layers; do find "src/$layer" -name '*.cpp'; done
+                           for f in $extra_sources; do echo "$f"; done; } | sort)
   echo "build $build/libember_fuzz.a: ar ${objs[*]}"
-  echo "build $build/obj/fuzz/${target}_fuzz.o: cxx fuzz/${target}_fuzz.cpp"
-  echo "  extra = -O1 -g -fsanitize=fuzzer-no-link"
-  echo "build $build/${target}_fuzz: link $build/obj/fuzz/${target}_fuzz.o $build/libember_fuzz.a"
-  echo "default $build/${target}_fuzz"
+  for t in $targets; do
+    echo "build $build/obj/fuzz/${t}_fuzz.o: cxx fuzz/${t}_fuzz.cpp"
+    echo "  extra = -O1 -g -fsanitize=fuzzer-no-link"
+    echo "build $build/${t}_fuzz: link $build/obj/fuzz/${t}_fuzz.o $build/libember_fuzz.a"
+    echo "default $build/${t}_fuzz"
+  done
 } > "$build/build.ninja.new"
 if ! cmp -s "$build/build.ninja.new" "$build/build.ninja"; then
   mv "$build/build.ninja.new" "$build/build.ninja"
@@ -111,25 +127,43 @@ fi
   exit 1
 }
 
-python3 "$root/fuzz/$seeds_script" "$build/seeds"
-echo "run-fuzz.sh: fuzzing $what for ${seconds}s (corpus $build/corpus)"
+python3 "$root/fuzz/make_seeds.py" "$build/seeds"
+python3 "$root/fuzz/make_pt_seeds.py" "$build/seeds/pt"
 # Single process; errors of ASan/UBSan abort. The rss limit guards against allocations driven by
-# the input (the parser must never allocate more than the input justifies).
+# the input (a reader must never allocate more than the input justifies).
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
-export OMP_NUM_THREADS=1
-set +e
-"$build/${target}_fuzz" "$build/corpus" "$build/seeds" \
-  -dict="$root/fuzz/$target.dict" -max_total_time="$seconds" -max_len="$max_len" -timeout=10 \
-  -rss_limit_mb=2048 -malloc_limit_mb=512 -artifact_prefix="$build/artifacts/" \
-  -print_final_stats=1 "${extra[@]}" > "$build/fuzz.log" 2>&1
-status=$?
-set -e
-if [ "$status" -ne 0 ]; then
-  tail -80 "$build/fuzz.log" >&2
-  echo "run-fuzz.sh: the fuzzer found a problem (exit $status); log $build/fuzz.log," \
-    "inputs in $build/artifacts/" >&2
-  exit "$status"
-fi
-grep -E "^stat::(number_of_executed_units|peak_rss_mb|new_units_added)" "$build/fuzz.log" || true
-echo "run-fuzz.sh: no crash in ${seconds}s"
+export OMP_NUM_THREADS=1 EMBER_NUM_THREADS=1
+# Readers that take a path write their input to a private temporary directory.
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/ember_fuzz_run.XXXXXX")
+trap 'rm -rf "$scratch"' EXIT
+export TMPDIR="$scratch"
+failed=0
+for t in $targets; do
+  mkdir -p "$build/corpus/$t" "$build/artifacts/$t"
+  dict=()
+  case "$t" in
+    safetensors) dict=(-dict="$root/fuzz/safetensors.dict") ;;
+    pt) dict=(-dict="$root/fuzz/pt.dict") ;;
+    optimizer_state|scheduler_state|trainer_json) dict=(-dict="$root/fuzz/state_json.dict") ;;
+  esac
+  echo "run-fuzz.sh: fuzzing $t for ${seconds}s (corpus $build/corpus/$t)"
+  set +e
+  "$build/${t}_fuzz" "$build/corpus/$t" "$build/seeds/$t" "${dict[@]}" \
+    -max_total_time="$seconds" -max_len="$([ "$t" = pt ] && echo 8192 || echo 4096)" -timeout=10 -rss_limit_mb=2048 \
+    -malloc_limit_mb=512 -artifact_prefix="$build/artifacts/$t/" -print_final_stats=1 \
+    "${extra[@]}" > "$build/fuzz-$t.log" 2>&1
+  status=$?
+  set -e
+  if [ "$status" -ne 0 ]; then
+    tail -80 "$build/fuzz-$t.log" >&2
+    echo "run-fuzz.sh: the $t fuzzer found a problem (exit $status); log $build/fuzz-$t.log," \
+      "inputs in $build/artifacts/$t/" >&2
+    failed=$status
+    continue
+  fi
+  grep -E "^stat::(number_of_executed_units|peak_rss_mb|new_units_added)" "$build/fuzz-$t.log" \
+    || true
+  echo "run-fuzz.sh: $t: no crash in ${seconds}s"
+done
+exit "$failed"

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <sstream>
 #include <string_view>
 
@@ -75,6 +76,38 @@ bool parse_number(std::string_view s, double& v) {
 
 bool is_integer(double v) { return std::isfinite(v) && v == std::floor(v) && std::abs(v) < 9.2e18; }
 
+// The values of dtype `t` a number read from text may take without undefined behaviour or
+// wrapping when converted: the integer range of an integral type (0 and 1 for Bool), the finite
+// range of float (infinities and NaN as written stay allowed). Empty when every double fits.
+std::string range_problem(double v, ScalarType t) {
+  bool fits = true;
+  const char* range = "";
+  switch (t) {
+    case ScalarType::Byte:
+      fits = v >= 0 && v <= 255, range = "[0, 255]";
+      break;
+    case ScalarType::Bool:
+      fits = v >= 0 && v <= 1, range = "[0, 1]";
+      break;
+    case ScalarType::Int:
+      fits = v >= -2147483648.0 && v <= 2147483647.0, range = "[-2147483648, 2147483647]";
+      break;
+    case ScalarType::Long:
+      fits = v >= -0x1p63 && v < 0x1p63, range = "[-9223372036854775808, 9223372036854775807]";
+      break;
+    case ScalarType::Float:
+      fits = !std::isfinite(v) || std::abs(v) <= std::numeric_limits<float>::max();
+      range = "[-3.40282e+38, 3.40282e+38]";
+      break;
+    case ScalarType::Double:
+      break;
+  }
+  if (fits) return "";
+  std::ostringstream os;
+  os << "the range of " << t << " " << range;
+  return os.str();
+}
+
 }  // namespace
 
 void detail::read_csv(const std::string& path, const CSVOptions& options, const char* who,
@@ -143,6 +176,7 @@ void detail::read_csv(const std::string& path, const CSVOptions& options, const 
 
   const std::optional<ScalarType> target_dtype = options.target_dtype();
   const bool integral_target = target_dtype && !is_floating_point(*target_dtype);
+  const bool integral_features = !is_floating_point(options.dtype());
   std::vector<double> values, labels;
   bool all_integer = true;
   bool have_row = header ? next_line() : true;
@@ -161,9 +195,21 @@ void detail::read_csv(const std::string& path, const CSVOptions& options, const 
         const bool integer = is_integer(v);
         EMBER_CHECK(integer || !integral_target, who, ": ", where(f.column), ": label '", f.text,
                     "' is not an integer but target_dtype is ", *target_dtype);
+        // Without a target_dtype integers become Long (is_integer keeps them in its range) and
+        // anything else Float.
+        const ScalarType t = target_dtype.value_or(integer ? kLong : kFloat);
+        const std::string problem = range_problem(v, t);
+        EMBER_CHECK(problem.empty(), who, ": ", where(f.column), ": label '", f.text,
+                    "' is out of ", problem, " (column '", names[c], "')");
         all_integer = all_integer && integer;
         labels.push_back(v);
       } else {
+        EMBER_CHECK(!integral_features || is_integer(v), who, ": ", where(f.column), ": '", f.text,
+                    "' is not an integer but dtype is ", options.dtype(), " (column '", names[c],
+                    "')");
+        const std::string problem = range_problem(v, options.dtype());
+        EMBER_CHECK(problem.empty(), who, ": ", where(f.column), ": '", f.text, "' is out of ",
+                    problem, " (column '", names[c], "')");
         values.push_back(v);
       }
     }

@@ -1,10 +1,12 @@
-// write_file_atomic (temp file + fsync + rename + directory fsync), sync_directory and AppendFile.
+// write_file_atomic (temp file + fsync + rename + directory fsync), the clean-up of its
+// temporaries after a kill, sync_directory and AppendFile.
 #include "ember/io/atomic_file.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -118,6 +120,33 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view bytes
   if (const char* failed = fsync_directory(dir, err))
     EMBER_ERROR("write_file_atomic: cannot ", failed, " directory of ", path.string(), ": ",
                 errno_text(err));
+}
+
+namespace {
+bool is_atomic_write_temporary(const std::string& name) {
+  // ".<name>.tmp.XXXXXX", <name> not empty.
+  constexpr std::string_view kMid = ".tmp.";
+  if (name.size() < 1 + 1 + kMid.size() + 6 || name[0] != '.') return false;
+  const size_t mid = name.size() - 6 - kMid.size();
+  if (name.compare(mid, kMid.size(), kMid) != 0) return false;
+  for (size_t i = name.size() - 6; i < name.size(); ++i)
+    if (!std::isalnum(static_cast<unsigned char>(name[i]))) return false;
+  return true;
+}
+}  // namespace
+
+int remove_stale_temporaries(const std::filesystem::path& dir) {
+  int removed = 0;
+  std::error_code ec;
+  std::filesystem::directory_iterator it(dir, ec), end;
+  for (; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    std::error_code ec2;
+    if (!is_atomic_write_temporary(name) || !it->is_regular_file(ec2) || it->is_symlink(ec2))
+      continue;
+    if (std::filesystem::remove(it->path(), ec2)) ++removed;
+  }
+  return removed;
 }
 
 void sync_directory(const std::filesystem::path& dir) {

@@ -1,4 +1,5 @@
-// ember::save/load of tensors, archives with a JSON sidecar, and copy_state (load_state_dict).
+// ember::save/load of tensors, archives (tensors + a JSON document in one safetensors file; the
+// old two-file layout is still read), and copy_state (load_state_dict).
 #include "ember/io/serialize.h"
 
 #include <cerrno>
@@ -9,15 +10,17 @@
 #include <sstream>
 
 #include "ember/autograd/grad_mode.h"
-#include "ember/io/atomic_file.h"
 
 namespace ember {
 namespace io {
 namespace {
 
+// The JSON document of an archive, inside the safetensors metadata.
+constexpr const char* kJsonKey = "ember.json";
+// Earlier versions: the hash of a sidecar file `path + ".json"` holding the JSON document.
 constexpr const char* kSidecarKey = "ember.sidecar";
 
-// FNV-1a, 64 bit: a cheap fingerprint tying a sidecar to its safetensors file (not security).
+// FNV-1a, 64 bit: the fingerprint tying an old-layout sidecar to its safetensors file.
 std::string fnv1a64(std::string_view bytes) {
   uint64_t h = 0xcbf29ce484222325ull;
   for (char c : bytes) {
@@ -57,29 +60,22 @@ std::filesystem::path sidecar_path(const std::filesystem::path& path) {
 }
 
 void write_archive(const std::filesystem::path& path, const Archive& archive) {
-  EMBER_CHECK(!archive.metadata.count(kSidecarKey), "write_archive: ", path.string(),
-              ": the metadata key \"", kSidecarKey, "\" is reserved");
+  for (const char* key : {kSidecarKey, kJsonKey})
+    EMBER_CHECK(!archive.metadata.count(key), "write_archive: ", path.string(),
+                ": the metadata key \"", key, "\" is reserved");
   if (archive.sidecar.is_null()) {
     write_safetensors(path, archive.tensors, archive.metadata);
     return;
   }
-  std::string text;
+  std::map<std::string, std::string> metadata = archive.metadata;
   try {
-    text = archive.sidecar.dump(2) + "\n";
+    metadata[kJsonKey] = archive.sidecar.dump();
   } catch (const nlohmann::json::exception& e) {
     EMBER_ERROR("write_archive: ", path.string(),
-                ": the sidecar cannot be written as JSON: ", e.what());
+                ": the JSON document cannot be written as JSON: ", e.what());
   }
-  std::map<std::string, std::string> metadata = archive.metadata;
-  metadata[kSidecarKey] = fnv1a64(text);
-  // The large file first: when it fails (disk full) neither file has changed. A failure or crash
-  // between the two writes leaves a pair whose hashes differ, which read_archive refuses.
+  // One file, one atomic write: the tensors and the JSON document are replaced together.
   write_safetensors(path, archive.tensors, metadata);
-  try {
-    write_file_atomic(sidecar_path(path), text);
-  } catch (const Error& e) {
-    EMBER_ERROR("write_archive: ", e.what());
-  }
 }
 
 Archive read_archive(const std::filesystem::path& path) {
@@ -87,8 +83,21 @@ Archive read_archive(const std::filesystem::path& path) {
   Archive a;
   a.tensors = std::move(file.tensors);
   a.metadata = std::move(file.metadata);
+  if (auto it = a.metadata.find(kJsonKey); it != a.metadata.end()) {
+    const std::string text = std::move(it->second);
+    a.metadata.erase(it);
+    a.metadata.erase(kSidecarKey);
+    try {
+      a.sidecar = nlohmann::json::parse(text);
+    } catch (const nlohmann::json::exception& e) {
+      EMBER_ERROR("read_archive: ", path.string(), ": the metadata entry \"", kJsonKey,
+                  "\" is not valid JSON: ", e.what());
+    }
+    return a;
+  }
   auto it = a.metadata.find(kSidecarKey);
   if (it == a.metadata.end()) return a;
+  // The layout of earlier versions: the JSON in a sidecar file, tied to this one by its hash.
   const std::string expected = it->second;
   a.metadata.erase(it);
   const std::filesystem::path side = sidecar_path(path);
@@ -108,8 +117,12 @@ Archive read_archive(const std::filesystem::path& path) {
   return a;
 }
 
-CopyStateResult copy_state(const NamedTensors& targets, const NamedTensors& source,
-                           std::string_view owner, bool strict) {
+namespace {
+
+// copy_state's checks: the result and the (target, source) pairs to copy, or an ember::Error.
+CopyStateResult plan_copy(const NamedTensors& targets, const NamedTensors& source,
+                          std::string_view owner, bool strict,
+                          std::vector<std::pair<Tensor, const Tensor*>>& copies) {
   std::map<std::string_view, const Tensor*> from;
   std::vector<std::string> problems;
   for (const auto& [name, t] : source) {
@@ -118,7 +131,6 @@ CopyStateResult copy_state(const NamedTensors& targets, const NamedTensors& sour
   }
   CopyStateResult result;
   std::set<std::string_view> seen;
-  std::vector<std::pair<Tensor, const Tensor*>> copies;
   for (const auto& [name, target] : targets) {
     if (!seen.insert(name).second) {
       problems.push_back("duplicate key \"" + name + "\" in the " + std::string(owner));
@@ -163,6 +175,21 @@ CopyStateResult copy_state(const NamedTensors& targets, const NamedTensors& sour
     for (const auto& p : problems) msg += "\n\t" + p;
     throw Error(msg);
   }
+  return result;
+}
+
+}  // namespace
+
+CopyStateResult check_state(const NamedTensors& targets, const NamedTensors& source,
+                            std::string_view owner, bool strict) {
+  std::vector<std::pair<Tensor, const Tensor*>> copies;
+  return plan_copy(targets, source, owner, strict, copies);
+}
+
+CopyStateResult copy_state(const NamedTensors& targets, const NamedTensors& source,
+                           std::string_view owner, bool strict) {
+  std::vector<std::pair<Tensor, const Tensor*>> copies;
+  CopyStateResult result = plan_copy(targets, source, owner, strict, copies);
   NoGradGuard no_grad;
   for (auto& [target, src] : copies) target.copy_(*src);
   return result;

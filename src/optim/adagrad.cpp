@@ -29,12 +29,7 @@ void AdagradParamState::from_dict(const OptimizerDict& d) { step(d.value("step",
 
 Adagrad::Adagrad(std::vector<OptimizerParamGroup> param_groups, AdagradOptions defaults)
     : Optimizer("Adagrad", std::move(param_groups), std::make_unique<AdagradOptions>(defaults)) {
-  check_option(defaults.lr() >= 0, "learning rate", defaults.lr());
-  check_option(defaults.lr_decay() >= 0, "lr_decay value", defaults.lr_decay());
-  check_option(defaults.weight_decay() >= 0, "weight_decay value", defaults.weight_decay());
-  check_option(defaults.initial_accumulator_value() >= 0, "initial_accumulator_value value",
-               defaults.initial_accumulator_value());
-  check_option(defaults.eps() >= 0, "epsilon value", defaults.eps());
+  check_options(defaults);
   // PyTorch fills the sums here, not at the first step.
   for (auto& group : param_groups_) {
     const auto& o = static_cast<const AdagradOptions&>(group.options());
@@ -42,6 +37,16 @@ Adagrad::Adagrad(std::vector<OptimizerParamGroup> param_groups, AdagradOptions d
       state_of<AdagradParamState>(p).sum(
           detail::buffer_like(p.detach(), o.initial_accumulator_value()));
   }
+}
+
+void Adagrad::check_options(const OptimizerOptions& options) const {
+  const auto& o = static_cast<const AdagradOptions&>(options);
+  check_option(o.lr() >= 0, "learning rate", o.lr());
+  check_option(o.lr_decay() >= 0, "lr_decay value", o.lr_decay());
+  check_option(o.weight_decay() >= 0, "weight_decay value", o.weight_decay());
+  check_option(o.initial_accumulator_value() >= 0, "initial_accumulator_value value",
+               o.initial_accumulator_value());
+  check_option(o.eps() >= 0, "epsilon value", o.eps());
 }
 
 Tensor Adagrad::step(LossClosure closure) {

@@ -35,7 +35,7 @@ void options_from_dict(Options& o, const OptimizerDict& d) {
 
 /// The constructor's checks; `check(ok, what, value)` is Optimizer::check_option.
 template <class Options, class Check>
-void check_options(const Options& o, Check&& check) {
+void check_options_of(const Options& o, Check&& check) {
   const auto [beta1, beta2] = o.betas();
   check(o.lr() >= 0, "learning rate", o.lr());
   check(o.eps() >= 0, "epsilon value", o.eps());
@@ -65,7 +65,8 @@ void adam_step(std::vector<OptimizerParamGroup>& groups, const char* name, bool 
                StateOf&& state_of) {
   for (auto& group : groups) {
     const auto& o = static_cast<const Options&>(group.options());
-    const auto [beta1, beta2] = o.betas();
+    // Not a structured binding: the kernel lambda below captures them (clang 14 cannot).
+    const double beta1 = std::get<0>(o.betas()), beta2 = std::get<1>(o.betas());
     BiasCorrection bc;
     for (Tensor& p : group.params()) {
       const Tensor& grad = p.grad();
@@ -100,14 +101,22 @@ void AdamWParamState::from_dict(const OptimizerDict& d) { step(d.value("step", s
 
 Adam::Adam(std::vector<OptimizerParamGroup> param_groups, AdamOptions defaults)
     : Optimizer("Adam", std::move(param_groups), std::make_unique<AdamOptions>(defaults)) {
-  check_options(defaults,
-                [this](bool ok, const char* what, double v) { check_option(ok, what, v); });
+  check_options(defaults);
 }
 
 AdamW::AdamW(std::vector<OptimizerParamGroup> param_groups, AdamWOptions defaults)
     : Optimizer("AdamW", std::move(param_groups), std::make_unique<AdamWOptions>(defaults)) {
-  check_options(defaults,
-                [this](bool ok, const char* what, double v) { check_option(ok, what, v); });
+  check_options(defaults);
+}
+
+void Adam::check_options(const OptimizerOptions& options) const {
+  check_options_of(static_cast<const AdamOptions&>(options),
+                   [this](bool ok, const char* what, double v) { check_option(ok, what, v); });
+}
+
+void AdamW::check_options(const OptimizerOptions& options) const {
+  check_options_of(static_cast<const AdamWOptions&>(options),
+                   [this](bool ok, const char* what, double v) { check_option(ok, what, v); });
 }
 
 Tensor Adam::step(LossClosure closure) {

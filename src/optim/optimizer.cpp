@@ -1,6 +1,7 @@
 // Optimizer base: parameter groups, state keys, zero_grad, OptimizerDict and the options' defaults.
 #include "ember/optim/optimizer.h"
 
+#include <cmath>
 #include <tuple>
 #include <type_traits>
 #include <typeinfo>
@@ -28,7 +29,13 @@ T OptimizerDict::value(const std::string& key, T fallback) const {
     return {(*l)[0], (*l)[1]};
   } else {
     if (const auto* i = std::get_if<int64_t>(&v)) return static_cast<T>(*i);
-    if (const auto* d = std::get_if<double>(&v)) return static_cast<T>(*d);
+    if (const auto* d = std::get_if<double>(&v)) {
+      // A double becomes an integer only when it is one and fits (casting 1e30 is undefined).
+      if constexpr (std::is_integral_v<T>) {
+        if (!(*d == std::floor(*d) && *d >= -0x1p63 && *d < 0x1p63)) mismatch("an integer");
+      }
+      return static_cast<T>(*d);
+    }
     mismatch("a number");
     return fallback;  // not reached
   }
@@ -153,6 +160,10 @@ Tensor Optimizer::run_closure(const LossClosure& closure) {
   if (!closure) return Tensor();
   AutoGradMode enable_grad(true);
   return closure();
+}
+
+void Optimizer::check_options(const OptimizerOptions& o) const {
+  check_option(o.get_lr() >= 0, "learning rate", o.get_lr());
 }
 
 void Optimizer::check_option(bool ok, const char* what, double value) const {

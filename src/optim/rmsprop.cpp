@@ -31,11 +31,16 @@ void RMSpropParamState::from_dict(const OptimizerDict& d) { step(d.value("step",
 
 RMSprop::RMSprop(std::vector<OptimizerParamGroup> param_groups, RMSpropOptions defaults)
     : Optimizer("RMSprop", std::move(param_groups), std::make_unique<RMSpropOptions>(defaults)) {
-  check_option(defaults.lr() >= 0, "learning rate", defaults.lr());
-  check_option(defaults.eps() >= 0, "epsilon value", defaults.eps());
-  check_option(defaults.momentum() >= 0, "momentum value", defaults.momentum());
-  check_option(defaults.weight_decay() >= 0, "weight_decay value", defaults.weight_decay());
-  check_option(defaults.alpha() >= 0, "alpha value", defaults.alpha());
+  check_options(defaults);
+}
+
+void RMSprop::check_options(const OptimizerOptions& options) const {
+  const auto& o = static_cast<const RMSpropOptions&>(options);
+  check_option(o.lr() >= 0, "learning rate", o.lr());
+  check_option(o.eps() >= 0, "epsilon value", o.eps());
+  check_option(o.momentum() >= 0, "momentum value", o.momentum());
+  check_option(o.weight_decay() >= 0, "weight_decay value", o.weight_decay());
+  check_option(o.alpha() >= 0, "alpha value", o.alpha());
 }
 
 Tensor RMSprop::step(LossClosure closure) {

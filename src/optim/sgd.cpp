@@ -26,10 +26,15 @@ void SGDOptions::from_dict(const OptimizerDict& d) {
 
 SGD::SGD(std::vector<OptimizerParamGroup> param_groups, SGDOptions defaults)
     : Optimizer("SGD", std::move(param_groups), std::make_unique<SGDOptions>(defaults)) {
-  check_option(defaults.lr() >= 0, "learning rate", defaults.lr());
-  check_option(defaults.momentum() >= 0, "momentum value", defaults.momentum());
-  check_option(defaults.weight_decay() >= 0, "weight_decay value", defaults.weight_decay());
-  EMBER_CHECK(!defaults.nesterov() || (defaults.momentum() > 0 && defaults.dampening() == 0),
+  check_options(defaults);
+}
+
+void SGD::check_options(const OptimizerOptions& options) const {
+  const auto& o = static_cast<const SGDOptions&>(options);
+  check_option(o.lr() >= 0, "learning rate", o.lr());
+  check_option(o.momentum() >= 0, "momentum value", o.momentum());
+  check_option(o.weight_decay() >= 0, "weight_decay value", o.weight_decay());
+  EMBER_CHECK(!o.nesterov() || (o.momentum() > 0 && o.dampening() == 0),
               "SGD: Nesterov momentum requires a momentum and zero dampening");
 }
 

@@ -231,7 +231,8 @@ Tensor randn(IntArrayRef size, Generator& gen, const TensorOptions& o) {
   return finish(t, o);
 }
 Tensor normal(double mean, double std, IntArrayRef size, const TensorOptions& o) {
-  Tensor t = new_empty(size, o.dtype(), "randn");
+  EMBER_CHECK(std >= 0.0, "normal expects std >= 0.0, but found std ", std);  // PyTorch's words
+  Tensor t = new_empty(size, o.dtype(), "normal");
   fill_normal(t, mean, std, default_generator());
   return finish(t, o);
 }
@@ -268,6 +269,12 @@ Tensor bernoulli(const Tensor& p) {
   EMBER_DISPATCH_FLOATING(p.scalar_type(), "bernoulli", [&] {
     const scalar_t* pp = pc.data_ptr<scalar_t>();
     scalar_t* o = r.data_ptr<scalar_t>();
+    // Checked before drawing, so a refused call leaves the generator as it was. PyTorch's
+    // message (its bernoulli_distribution check), with the op, the value and its index.
+    for (int64_t i = 0; i < r.numel(); ++i)
+      EMBER_CHECK(pp[i] >= 0 && pp[i] <= 1,
+                  "bernoulli: Expected p_in >= 0 && p_in <= 1 to be true, but got false (p = ",
+                  static_cast<double>(pp[i]), " at flat index ", i, " of shape ", p.sizes(), ")");
     for (int64_t i = 0; i < r.numel(); ++i)
       o[i] = uniform_real<double>(g, 0, 1) < static_cast<double>(pp[i]) ? 1 : 0;
   });
@@ -312,6 +319,7 @@ Tensor multinomial(const Tensor& probs, int64_t num_samples, bool replacement) {
 }
 
 Tensor& Tensor::normal_(double mean, double std) {
+  EMBER_CHECK(std >= 0.0, "normal expects std >= 0.0, but found std ", std);  // PyTorch's words
   fill_normal(*this, mean, std, default_generator());
   impl()->storage()->bump_version();
   return *this;
@@ -322,6 +330,7 @@ Tensor& Tensor::uniform_(double from, double to) {
   return *this;
 }
 Tensor& Tensor::bernoulli_(double p) {
+  EMBER_CHECK(p >= 0 && p <= 1, "bernoulli_ expects p to be in [0, 1], but got p=", p);
   Generator& g = default_generator();
   EMBER_DISPATCH_ALL(scalar_type(), "bernoulli_", [&] {
     fill_in_memory_order<scalar_t>(*this, [&](scalar_t* o, int64_t n) {

@@ -196,7 +196,7 @@ void Checkpoint::on_epoch_end(Trainer& trainer, int64_t epoch, const EpochLogs&)
     write_epoch_checkpoint(
         root, epoch, [&](const fs::path& dir) { trainer.save_checkpoint(dir); }, link_last,
         link_best);
-  } catch (const fs::filesystem_error& e) {
+  } catch (const Error& e) {  // write_epoch_checkpoint reports file system failures so too
     throw Error("Trainer: cannot write the checkpoint of epoch " + std::to_string(epoch) + " in " +
                 root.string() + ": " + e.what());
   }

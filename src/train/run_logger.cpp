@@ -87,6 +87,8 @@ RunLogger::RunLogger(const std::filesystem::path& dir, RunLoggerOptions options)
   EMBER_CHECK(!ec, "RunLogger: cannot create run directory ", dir.string(), ": ", ec.message());
   EMBER_CHECK(std::filesystem::is_directory(dir), "RunLogger: ", dir.string(),
               " exists and is not a directory");
+  // A run killed while writing config.json or summary.json left a temporary file: remove it.
+  io::remove_stale_temporaries(dir);
   const auto metrics = dir / "metrics.jsonl";
   drop_torn_tail(metrics);
   impl_->metrics = io::AppendFile(metrics);

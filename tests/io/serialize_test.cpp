@@ -1,6 +1,6 @@
-// ember::save/load of tensors and lists, archives with a JSON sidecar, copy_state
-// (load_state_dict), and the to_archive/from_archive extension point exercised by stand-ins for
-// a module and an optimizer.
+// ember::save/load of tensors and lists, archives (JSON document inside the file; the old
+// two-file layout), copy_state (load_state_dict), and the to_archive/from_archive extension
+// point exercised by stand-ins for a module and an optimizer.
 #include "ember/io/serialize.h"
 
 #include <gmock/gmock.h>
@@ -155,7 +155,7 @@ TEST(Save, LoadChecksWhatTheFileHolds) {
 
 // ---- archives and the sidecar ------------------------------------------------------------------
 
-TEST(Archive, SidecarRoundTripAndHashCheck) {
+TEST(Archive, JsonDocumentRoundTripsInsideTheOneFile) {
   TempDir dir;
   const auto path = dir / "opt.safetensors";
   io::Archive a;
@@ -163,15 +163,55 @@ TEST(Archive, SidecarRoundTripAndHashCheck) {
   a.metadata = {{"user", "kept"}};
   a.sidecar = {{"step", 7}, {"lr", 0.001}, {"betas", {0.9, 0.999}}};
   io::write_archive(path, a);
-  EXPECT_EQ(io::sidecar_path(path), dir / "opt.safetensors.json");
-  ASSERT_TRUE(std::filesystem::exists(io::sidecar_path(path)));
-  // The safetensors file records the sidecar's hash; read_archive hides that key again.
-  EXPECT_THAT(io::read_safetensors(path).metadata.at("ember.sidecar"),
-              ::testing::StartsWith("fnv1a64:"));
+  // One file: the JSON document is its metadata entry "ember.json"; no second file.
+  EXPECT_FALSE(std::filesystem::exists(io::sidecar_path(path)));
+  EXPECT_EQ(nlohmann::json::parse(io::read_safetensors(path).metadata.at("ember.json")), a.sidecar);
   io::Archive b = io::read_archive(path);
   EXPECT_EQ(b.sidecar, a.sidecar);
-  EXPECT_EQ(b.metadata, a.metadata);
+  EXPECT_EQ(b.metadata, a.metadata);  // the reserved key is hidden again
   EXPECT_TRUE(same_tensor(b.tensors.at(0).second, a.tensors[0].second));
+  // Without a JSON document nothing extra is written; the reserved keys cannot be set by hand.
+  io::write_archive(dir / "plain.safetensors", {a.tensors, {}, nullptr});
+  EXPECT_FALSE(std::filesystem::exists(dir / "plain.safetensors.json"));
+  EXPECT_TRUE(io::read_archive(dir / "plain.safetensors").sidecar.is_null());
+  for (const char* key : {"ember.sidecar", "ember.json"})
+    EXPECT_THAT(error_message([&] {
+                  io::write_archive(dir / "r.safetensors", {{}, {{key, "x"}}, nullptr});
+                }),
+                HasSubstr(std::string("the metadata key \"") + key + "\" is reserved"));
+  // A damaged document names the file and the entry.
+  io::write_safetensors(dir / "bad.safetensors", a.tensors, {{"ember.json", "{\"step\": "}});
+  EXPECT_THAT(error_message([&] { io::read_archive(dir / "bad.safetensors"); }),
+              HasSubstr("read_archive: " + (dir / "bad.safetensors").string() +
+                        ": the metadata entry \"ember.json\" is not valid JSON"));
+}
+
+// FNV-1a, 64 bit, as the old layout hashed its sidecar.
+std::string fnv1a64(std::string_view bytes) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (char c : bytes) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 0x100000001b3ull;
+  }
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+  return std::string("fnv1a64:") + hex;
+}
+
+// Files written by earlier versions (safetensors + `path.json`, tied by a hash) still load.
+TEST(Archive, OldTwoFileLayoutStillLoadsAndChecksItsHash) {
+  TempDir dir;
+  const auto path = dir / "opt.safetensors";
+  const io::NamedTensors tensors = {{"state.0.exp_avg", from_values<float>({0.5f, -1}, {2})}};
+  const nlohmann::json doc = {{"step", 7}, {"lr", 0.001}};
+  const std::string text = doc.dump(2) + "\n";
+  io::write_safetensors(path, tensors, {{"user", "kept"}, {"ember.sidecar", fnv1a64(text)}});
+  testing::write_bytes(io::sidecar_path(path), text);
+  EXPECT_EQ(io::sidecar_path(path), dir / "opt.safetensors.json");
+  io::Archive b = io::read_archive(path);
+  EXPECT_EQ(b.sidecar, doc);
+  EXPECT_EQ(b.metadata, (std::map<std::string, std::string>{{"user", "kept"}}));
+  EXPECT_TRUE(same_tensor(b.tensors.at(0).second, tensors[0].second));
 
   // A sidecar from another save is refused.
   const std::string side = io::sidecar_path(path).string();
@@ -181,14 +221,6 @@ TEST(Archive, SidecarRoundTripAndHashCheck) {
   std::filesystem::remove(side);
   EXPECT_EQ(error_message([&] { io::read_archive(path); }),
             "read_archive: " + path.string() + " names a sidecar, but " + side + " is missing");
-  // Without a sidecar nothing extra is written; the reserved key cannot be set by hand.
-  io::write_archive(dir / "plain.safetensors", {a.tensors, {}, nullptr});
-  EXPECT_FALSE(std::filesystem::exists(dir / "plain.safetensors.json"));
-  EXPECT_TRUE(io::read_archive(dir / "plain.safetensors").sidecar.is_null());
-  EXPECT_THAT(error_message([&] {
-                io::write_archive(dir / "r.safetensors", {{}, {{"ember.sidecar", "x"}}, nullptr});
-              }),
-              HasSubstr("the metadata key \"ember.sidecar\" is reserved"));
 }
 
 // ---- copy_state --------------------------------------------------------------------------------
@@ -301,7 +333,7 @@ TEST(Extension, OptimizerLikeStateWithSidecar) {
   opt.step = 12;
   opt.momentum_buffers = {from_values<float>({1, 2}, {2}), from_values<float>({3, 4, 5}, {3})};
   save(opt, path);
-  ASSERT_TRUE(std::filesystem::exists(dir / "sgd.safetensors.json"));
+  EXPECT_FALSE(std::filesystem::exists(dir / "sgd.safetensors.json"));  // one file
 
   fake::Sgd fresh;
   fresh.params = {zeros({2}), zeros({3})};
@@ -317,8 +349,8 @@ TEST(Extension, OptimizerLikeStateWithSidecar) {
             "load: " + path.string() + ": SGD: the file has 2 parameters, this optimizer 1");
 }
 
-// A failed save (here: the file system refuses to grow the file) leaves the previous checkpoint,
-// safetensors file and sidecar alike, as it was, and it still loads.
+// A failed save (here: the file system refuses to grow the file) leaves the previous checkpoint
+// (one file: tensors and JSON document) as it was, and it still loads.
 TEST(Extension, FailedSaveLeavesThePreviousCheckpointIntact) {
   TempDir dir;
   const auto path = dir / "sgd.safetensors";
@@ -327,7 +359,6 @@ TEST(Extension, FailedSaveLeavesThePreviousCheckpointIntact) {
   opt.momentum_buffers = {from_values<float>({1, 2}, {2}), from_values<float>({3, 4}, {2})};
   save(opt, path);
   const std::string tensors_before = testing::read_bytes(path);
-  const std::string sidecar_before = testing::read_bytes(io::sidecar_path(path));
 
   opt.step = 99;
   opt.momentum_buffers[0] = zeros({100000});
@@ -342,7 +373,7 @@ TEST(Extension, FailedSaveLeavesThePreviousCheckpointIntact) {
   ::signal(SIGXFSZ, old_handler);
   EXPECT_THAT(msg, HasSubstr("File too large"));
   EXPECT_EQ(testing::read_bytes(path), tensors_before);
-  EXPECT_EQ(testing::read_bytes(io::sidecar_path(path)), sidecar_before);
+  EXPECT_FALSE(std::filesystem::exists(io::sidecar_path(path)));
   fake::Sgd fresh;
   fresh.params = {zeros({2}), zeros({2})};
   fresh.momentum_buffers = {zeros({2}), zeros({2})};

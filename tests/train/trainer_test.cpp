@@ -329,9 +329,12 @@ TEST(Trainer, WritesLastAndBestCheckpointsAtomically) {
   for (const auto& e : fs::directory_iterator(ck)) names.push_back(e.path().filename().string());
   std::sort(names.begin(), names.end());
   EXPECT_EQ(names, (std::vector<std::string>{"best", "epoch-0002", "epoch-0004", "last"}));
-  for (const char* f : {"model.safetensors", "optimizer.safetensors", "optimizer.safetensors.json",
-                        "scheduler.safetensors", "scheduler.safetensors.json", "trainer.json"})
+  for (const char* f :
+       {"model.safetensors", "optimizer.safetensors", "scheduler.safetensors", "trainer.json"})
     EXPECT_TRUE(fs::exists(ck / "last" / f)) << f;
+  // One file per object: the optimizer's and scheduler's JSON is inside their safetensors files.
+  for (const char* f : {"optimizer.safetensors.json", "scheduler.safetensors.json"})
+    EXPECT_FALSE(fs::exists(ck / "last" / f)) << f;
   for (const auto& e : fs::recursive_directory_iterator(ck))
     EXPECT_EQ(e.path().filename().string().find(".tmp"), std::string::npos) << e.path();
   std::ifstream in(ck / "last" / "trainer.json");

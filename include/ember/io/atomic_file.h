@@ -24,6 +24,13 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view bytes
 /// open directory runs/a/checkpoints: No such file or directory".
 void sync_directory(const std::filesystem::path& dir);
 
+/// Removes the temporary files write_file_atomic leaves behind when its process is killed
+/// mid-write: regular files of `dir` (not its subdirectories) named ".<name>.tmp.XXXXXX" (X: the
+/// six letters or digits mkstemp picks). Nothing else is touched, so a user's files are safe;
+/// call it only on directories no other process is writing to at the time (a run directory on
+/// start). Returns how many files were removed; errors are ignored (best effort).
+int remove_stale_temporaries(const std::filesystem::path& dir);
+
 /// An append-only file (logs, event files). Opened with O_APPEND, created if missing, never
 /// truncated. Each append() is handed to the kernel with a single write(2) before it returns (no
 /// user-space buffer), so a record survives a crash of the process; call sync() to also survive

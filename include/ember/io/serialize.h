@@ -18,11 +18,11 @@
 // Objects (modules, optimizers, anything with state) are saved through an io::Archive: named
 // tensors for the safetensors file, string metadata for its "__metadata__", and an optional JSON
 // document (the "sidecar") for what is not a tensor: hyper-parameters, step counts, versions.
-// The sidecar goes to `path + ".json"` (io::sidecar_path). Both files are written atomically, the
-// large safetensors file first (so the likely failure, a full disk, changes neither file); its
-// metadata records the sidecar's FNV-1a hash ("ember.sidecar": "fnv1a64:<16 hex digits>"), and
-// read_archive refuses a sidecar whose hash differs, so files from two different saves (a crash
-// between the two writes) are never mixed silently.
+// The JSON document is stored in the same file, as the metadata entry "ember.json" (its compact
+// text), so an archive is one file written by one atomic write: a crash leaves either the old
+// archive or the new one, never half of each. Files of earlier versions kept the document in a
+// second file, `path + ".json"` (io::sidecar_path), whose FNV-1a hash the metadata recorded under
+// "ember.sidecar"; read_archive still reads that layout, and refuses a pair whose hashes differ.
 //
 // A type becomes saveable by declaring, in its own namespace (found by argument-dependent
 // lookup; no edit of this header needed):
@@ -101,20 +101,19 @@ namespace io {
 struct Archive {
   NamedTensors tensors;                         ///< → the safetensors file
   std::map<std::string, std::string> metadata;  ///< → its "__metadata__" (user keys)
-  nlohmann::json sidecar;                       ///< → path + ".json"; null: no sidecar
+  nlohmann::json sidecar;                       ///< → metadata "ember.json"; null: none
 };
 
-/// The sidecar of `path`: the same path with ".json" appended ("opt.safetensors.json").
+/// The old layout's sidecar file of `path`: ".json" appended ("opt.safetensors.json").
 std::filesystem::path sidecar_path(const std::filesystem::path& path);
 
-/// Writes `archive` as two atomic writes: the safetensors file, whose metadata records the
-/// sidecar's hash under "ember.sidecar" (a reserved key), then the sidecar (when not null). A
-/// failed first write changes nothing; a failure between the two leaves a pair read_archive
-/// refuses.
+/// Writes `archive` as one safetensors file, atomically, its JSON document (when not null) in the
+/// metadata entry "ember.json". The keys "ember.json" and "ember.sidecar" are reserved.
 void write_archive(const std::filesystem::path& path, const Archive& archive);
 
-/// Reads an archive written by write_archive (or any safetensors file: then sidecar is null).
-/// Throws when the file names a sidecar that is missing, is not JSON, or has another hash.
+/// Reads an archive written by write_archive (or any safetensors file: then sidecar is null), or
+/// one in the old two-file layout. Throws when the JSON is not valid, or when an old-layout file
+/// names a sidecar that is missing or has another hash.
 Archive read_archive(const std::filesystem::path& path);
 
 /// Names the copy_state could not match (filled only when strict is false).
@@ -130,6 +129,10 @@ struct CopyStateResult {
 /// is copied. Dtypes are converted as copy_ does.
 CopyStateResult copy_state(const NamedTensors& targets, const NamedTensors& source,
                            std::string_view owner, bool strict = true);
+
+/// copy_state's checks alone: throws what copy_state would throw, copies nothing.
+CopyStateResult check_state(const NamedTensors& targets, const NamedTensors& source,
+                            std::string_view owner, bool strict = true);
 
 /// Reads the safetensors file at `path` and copy_state()s its tensors into `targets`; errors are
 /// prefixed with "load: <path>: ". The one-call form of load_state_dict for code without hooks.

@@ -38,6 +38,7 @@ class Adagrad : public Optimizer {
                 defaults) {}
 
   Tensor step(LossClosure closure = nullptr) override;
+  void check_options(const OptimizerOptions& options) const override;
 
  protected:
   std::unique_ptr<OptimizerParamState> make_param_state() const override {

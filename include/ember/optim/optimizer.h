@@ -29,8 +29,8 @@
 namespace ember::optim {
 
 /// Options or per-parameter scalars under PyTorch's names: {"lr": 0.1, "betas": [0.9, 0.999],
-/// "amsgrad": false} or {"step": 12}. Saving writes it to the JSON sidecar (ember/optim/serialize.h
-/// converts both ways), so an optimizer needs no JSON library to be saved.
+/// "amsgrad": false} or {"step": 12}. Saving writes it to the file's JSON document
+/// (ember/optim/serialize.h converts both ways), so an optimizer needs no JSON library to be saved.
 class OptimizerDict {
  public:
   using Value = std::variant<bool, int64_t, double, std::string, std::vector<double>>;
@@ -166,6 +166,10 @@ class Optimizer {
   void add_parameters(const std::vector<Tensor>& parameters);
   /// Clears every parameter's gradient: drops it (set_to_none, the default) or zeroes it.
   void zero_grad(bool set_to_none = true);
+
+  /// Throws, as the constructor would, unless `options` (this optimizer's options type) are
+  /// valid: "Adam: Invalid beta parameter at index 0: 1.5". Loading checks restored groups so.
+  virtual void check_options(const OptimizerOptions& options) const;
 
   /// The parameters of the first group (libtorch).
   const std::vector<Tensor>& parameters() const noexcept { return param_groups_.at(0).params(); }

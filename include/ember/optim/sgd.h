@@ -36,6 +36,7 @@ class SGD : public Optimizer {
       : SGD(std::vector<OptimizerParamGroup>{OptimizerParamGroup(std::move(params))}, defaults) {}
 
   Tensor step(LossClosure closure = nullptr) override;
+  void check_options(const OptimizerOptions& options) const override;
 
  protected:
   std::unique_ptr<OptimizerParamState> make_param_state() const override {

@@ -1,7 +1,7 @@
 // Training checkpoints on disk. A checkpoint root (by default `<run_dir>/checkpoints`) holds one
 // directory per kept epoch and two symlinks:
 //
-//   epoch-0004/  model.safetensors  optimizer.safetensors(.json)  scheduler.safetensors(.json)
+//   epoch-0004/  model.safetensors  optimizer.safetensors  scheduler.safetensors
 //                trainer.json       (epoch, step, monitor state, generator state, epoch history)
 //   epoch-0007/  ...
 //   last -> epoch-0007
@@ -34,8 +34,11 @@ std::string checkpoint_dir_name(int64_t epoch);
 /// `root/epoch-NNNN` (replacing one a longer run left there before a resume). Then the `last`
 /// (when `link_last`) and `best` (when `link_best`) symlinks are replaced atomically (a new link
 /// renamed over the old one), `root` is synced, and the epoch directories that no link points
-/// at are removed. Creates `root` if needed; filesystem failures throw
-/// std::filesystem::filesystem_error, failed syncs ember::Error.
+/// at are removed. Creates `root` if needed. Before writing, it removes what an interrupted
+/// earlier write left in `root` (`epoch-NNNN.tmp/`, `last.tmp`, `best.tmp`, write_file_atomic's
+/// temporaries; an `epoch-NNNN.old/` whose replacement never arrived is renamed back). On any
+/// failure the partial `epoch-NNNN.tmp/` is removed; file system failures (also those of
+/// `write_files`) throw ember::Error naming the checkpoint, other exceptions pass unchanged.
 void write_epoch_checkpoint(const std::filesystem::path& root, int64_t epoch,
                             const std::function<void(const std::filesystem::path&)>& write_files,
                             bool link_last, bool link_best);
