@@ -16,24 +16,14 @@ namespace ember {
 namespace {
 
 using testing::from_values;
+using testing::run_command;
 using testing::same_tensor;
 using testing::TempDir;
 
 const char kScript[] = EMBER_SOURCE_DIR "/tests/io/safetensors_interop.py";
 
-// Exit status and stdout+stderr of a shell command.
-std::pair<int, std::string> run(const std::string& cmd) {
-  std::string out;
-  FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
-  if (!p) return {-1, "popen failed"};
-  char buf[4096];
-  while (size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-  const int status = ::pclose(p);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
-
 bool python_has_torch_and_numpy() {
-  static const bool ok = run("/usr/bin/python3 -c 'import torch, numpy'").first == 0;
+  static const bool ok = run_command("/usr/bin/python3 -c 'import torch, numpy'").first == 0;
   return ok;
 }
 
@@ -59,7 +49,7 @@ TEST(SafetensorsInterop, ReadsAFileWrittenFromTorchTensorsByteForByte) {
   TempDir dir;
   const auto path = dir / "torch.safetensors";
   auto [rc, out] =
-      run(std::string("/usr/bin/python3 ") + kScript + " write '" + path.string() + "'");
+      run_command(std::string("/usr/bin/python3 ") + kScript + " write '" + path.string() + "'");
   ASSERT_EQ(rc, 0) << out;
   io::SafetensorsFile file = io::read_safetensors(path);
   EXPECT_EQ(file.metadata, kMetadata);
@@ -80,7 +70,7 @@ TEST(SafetensorsInterop, NumpyReadsEmbersFile) {
   const auto path = dir / "ember.safetensors";
   io::write_safetensors(path, expected(), kMetadata);
   auto [rc, out] =
-      run(std::string("/usr/bin/python3 ") + kScript + " check '" + path.string() + "'");
+      run_command(std::string("/usr/bin/python3 ") + kScript + " check '" + path.string() + "'");
   EXPECT_EQ(rc, 0) << out;
   EXPECT_EQ(out, "ok\n");
 }

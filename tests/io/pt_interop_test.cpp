@@ -20,29 +20,20 @@ namespace ember {
 namespace {
 
 using testing::from_values;
+using testing::run_command;
 using testing::same_tensor;
 using testing::TempDir;
 
 const char kScript[] = EMBER_SOURCE_DIR "/tests/io/pt_interop.py";
 
-std::pair<int, std::string> run(const std::string& cmd) {
-  std::string out;
-  FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
-  if (!p) return {-1, "popen failed"};
-  char buf[4096];
-  while (size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-  const int status = ::pclose(p);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
-
 bool python_has_torch() {
-  static const bool ok = run("/usr/bin/python3 -c 'import torch'").first == 0;
+  static const bool ok = run_command("/usr/bin/python3 -c 'import torch'").first == 0;
   return ok;
 }
 
 std::pair<int, std::string> script(const std::string& cmd, const TempDir& dir) {
-  return run(std::string("/usr/bin/python3 ") + kScript + " " + cmd + " '" + dir.path().string() +
-             "'");
+  return run_command(std::string("/usr/bin/python3 ") + kScript + " " + cmd + " '" +
+                     dir.path().string() + "'");
 }
 
 TEST(PtInterop, PyTorchLoadsEmbersFilesWithWeightsOnly) {

@@ -17,21 +17,12 @@ namespace {
 
 using testing::error_message;
 using ::testing::HasSubstr;
+using testing::run_command;
 using testing::same_tensor;
 using testing::TempDir;
 
 std::string golden(const std::string& name) {
   return std::string(EMBER_SOURCE_DIR) + "/tests/io/golden/" + name;
-}
-
-std::pair<int, std::string> run(const std::string& cmd) {
-  std::string out;
-  FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
-  if (!p) return {-1, "popen failed"};
-  char buf[4096];
-  while (size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-  const int status = ::pclose(p);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }
 
 // The fixture's Linear(3, 2) and an Adam over it whose options differ from the file's.
@@ -71,14 +62,15 @@ TEST(PtOptim, PyTorchsAdamStateContinuesInEmber) {
 }
 
 TEST(PtOptim, EmbersAdamStateContinuesInPyTorch) {
-  if (run("/usr/bin/python3 -c 'import torch'").first != 0)
+  if (run_command("/usr/bin/python3 -c 'import torch'").first != 0)
     GTEST_SKIP() << "/usr/bin/python3 cannot import torch";
   Trained s;
   optim::load_pt_state_dict(s.adam, pt::load(golden("adam.pt")));
   TempDir dir;
   pt::save(optim::pt_state_dict(s.adam), dir / "adam_ember.pt");
-  auto [rc, out] = run("/usr/bin/python3 " EMBER_SOURCE_DIR "/tests/io/pt_interop.py adam '" +
-                       dir.path().string() + "'");
+  auto [rc, out] =
+      run_command("/usr/bin/python3 " EMBER_SOURCE_DIR "/tests/io/pt_interop.py adam '" +
+                  dir.path().string() + "'");
   EXPECT_EQ(rc, 0) << out;
   EXPECT_EQ(out, "ok\n");
 }

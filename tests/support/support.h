@@ -1,4 +1,5 @@
-// All of tests/support: the helpers every test folder shares (values, errors, files, fixtures).
+// All of tests/support: the helpers every test folder shares (values, errors, files, fixtures,
+// shell commands).
 #pragma once
 
 #include <gmock/gmock.h>
@@ -7,4 +8,5 @@
 #include "support/errors.h"
 #include "support/files.h"
 #include "support/golden.h"
+#include "support/process.h"
 #include "support/values.h"

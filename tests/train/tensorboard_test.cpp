@@ -16,6 +16,7 @@
 
 #include "ember/core/error.h"
 #include "ember/train/run_logger.h"
+#include "support/process.h"
 
 namespace ember::train {
 namespace {
@@ -35,25 +36,15 @@ std::string read_file(const fs::path& p) {
   return os.str();
 }
 
-// Runs `cmd` with sh, returns (exit status, stdout).
-std::pair<int, std::string> run(const std::string& cmd) {
-  std::string out;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (!p) return {-1, ""};
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
-  int status = ::pclose(p);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
-
 bool python_has_protobuf() {
-  return run("/usr/bin/python3 -c 'import google.protobuf' >/dev/null 2>&1").first == 0;
+  return testing::run_command("/usr/bin/python3 -c 'import google.protobuf' >/dev/null 2>&1", false)
+             .first == 0;
 }
 
 nlohmann::json read_with_python(const fs::path& file) {
-  auto [rc, out] = run("/usr/bin/python3 " EMBER_SOURCE_DIR "/tests/train/read_tfevents.py '" +
-                       file.string() + "'");
+  auto [rc, out] = testing::run_command(
+      "/usr/bin/python3 " EMBER_SOURCE_DIR "/tests/train/read_tfevents.py '" + file.string() + "'",
+      false);
   EXPECT_EQ(rc, 0) << out;
   return nlohmann::json::parse(out);
 }
@@ -171,8 +162,10 @@ TEST(TensorBoardWriter, PythonReaderRejectsCorruptedFile) {
   std::string bytes = read_file(file);
   bytes[bytes.size() - 6] ^= 0x01;  // flip a bit inside the last record's data
   std::ofstream(file, std::ios::binary | std::ios::trunc) << bytes;
-  auto [rc, out] = run("/usr/bin/python3 " EMBER_SOURCE_DIR "/tests/train/read_tfevents.py '" +
-                       file.string() + "' 2>/dev/null");
+  auto [rc, out] =
+      testing::run_command("/usr/bin/python3 " EMBER_SOURCE_DIR "/tests/train/read_tfevents.py '" +
+                               file.string() + "' 2>/dev/null",
+                           false);
   EXPECT_EQ(rc, 1) << out;
   fs::remove_all(dir);
 }
